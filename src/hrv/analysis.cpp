@@ -1,0 +1,177 @@
+#include "hrv/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "hrv/artifacts.h"
+#include "hrv/coherence.h"
+#include "hrv/nonlinear.h"
+#include "hrv/resample.h"
+#include "hrv/spectrum.h"
+#include "hrv/time_domain.h"
+
+namespace steady::hrv {
+
+namespace {
+
+std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+}
+
+struct Screened {
+    std::vector<double> rr_ms;
+    std::vector<double> t_s;
+    ArtifactReport report;
+};
+
+// Screen artifacts and settle the beat times: the file's own when the series kept its shape
+// (so recorded gaps stay), else the RR sums anchored at the first beat's time.
+Screened screen(std::span<const double> rr_ms, std::span<const double> t_s,
+                const ArtifactSettings& s) {
+    ArtifactResult a = screen_artifacts(rr_ms, s);
+    Screened out{std::move(a.rr_ms), {}, std::move(a.report)};
+    if (!t_s.empty() && t_s.size() == rr_ms.size() && out.rr_ms.size() == rr_ms.size() &&
+        std::is_sorted(t_s.begin(), t_s.end()) && out.report.corrected == 0) {
+        out.t_s.assign(t_s.begin(), t_s.end());
+    } else {
+        out.t_s = beat_times_s(out.rr_ms);
+        if (!t_s.empty() && !rr_ms.empty()) {
+            const double shift = t_s.front() - rr_ms.front() / 1000.0;
+            for (double& t : out.t_s) t += shift;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void Analyzer::compute_metrics(std::span<const double> rr, std::span<const double> t,
+                               AnalysisResult& out) {
+    out.beats = rr.size();
+    out.duration_s = 0;
+    for (double v : rr) out.duration_s += v / 1000.0;
+    auto& warn = out.warnings;
+    const std::string got_beats = " (got " + std::to_string(rr.size()) + ")";
+    const std::string got_s = " (got " + fmt(out.duration_s) + " s)";
+
+    if (rr.size() >= kMinBeatsTimeDomain) {
+        out.time = time_domain(rr, settings_.time);
+    } else {
+        warn.push_back("time domain needs at least " + std::to_string(kMinBeatsTimeDomain) +
+                       " beats" + got_beats);
+    }
+
+    if (out.duration_s >= kMinSecondsFrequency && rr.size() >= 4) {
+        out.frequency = frequency_domain(t, rr, settings_.spectrum, plans_);
+        out.respiration_rate_bpm = respiration_rate_bpm(out.frequency->spectrum);
+        if (out.duration_s < kAdviseSecondsLf) {
+            warn.push_back("LF power is unreliable under " + fmt(kAdviseSecondsLf) + " s" + got_s);
+        } else if (out.duration_s < kAdviseSecondsVlf) {
+            warn.push_back("VLF power is unreliable under " + fmt(kAdviseSecondsVlf) + " s" + got_s);
+        }
+        if (!out.frequency->lf_hf) warn.push_back("lf_hf: HF power is zero");
+    } else {
+        warn.push_back("frequency domain and respiration need at least " +
+                       fmt(kMinSecondsFrequency) + " s of beats" + got_s);
+    }
+
+    const NonlinearSettings& ns = settings_.nonlinear;
+    out.nonlinear = nonlinear(rr, ns);
+    if (!out.nonlinear.sd1_ms) {
+        warn.push_back("Poincare SD1/SD2 need at least " + std::to_string(kMinBeatsPoincare) +
+                       " beats" + got_beats);
+    }
+    auto dfa_needs = [&](int max_box) {
+        return std::to_string(kDfaBoxesAtLargestScale * static_cast<std::size_t>(max_box));
+    };
+    if (!out.nonlinear.dfa_alpha1) {
+        warn.push_back("dfa_alpha1 needs at least " + dfa_needs(ns.dfa_short_max_beats) +
+                       " beats of varying RR" + got_beats);
+    }
+    if (!out.nonlinear.dfa_alpha2) {
+        warn.push_back("dfa_alpha2 needs at least " + dfa_needs(ns.dfa_long_max_beats) +
+                       " beats of varying RR" + got_beats);
+    }
+    if (!out.nonlinear.sampen) {
+        warn.push_back(rr.size() < kMinBeatsSampen
+                           ? "sampen needs at least " + std::to_string(kMinBeatsSampen) + " beats" +
+                                 got_beats
+                           : std::string("sampen: no matching templates (series too irregular or "
+                                         "constant)"));
+    }
+
+    out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
+    if (!out.coherence) {
+        warn.push_back("coherence needs at least " + fmt(settings_.coherence.window_s) +
+                       " s of beats" + got_s);
+    }
+}
+
+AnalysisResult Analyzer::analyze(std::span<const double> rr_ms, std::span<const double> t_s) {
+    AnalysisResult out;
+    out.input_beats = rr_ms.size();
+    Screened s = screen(rr_ms, t_s, settings_.artifacts);
+    out.artifacts = std::move(s.report);
+    compute_metrics(s.rr_ms, s.t_s, out);
+    const std::size_t removed = static_cast<std::size_t>(std::count_if(
+        out.artifacts.flagged.begin(), out.artifacts.flagged.end(),
+        [](const FlaggedBeat& f) { return f.type == ArtifactType::out_of_range; }));
+    if (removed > 0) {
+        out.warnings.push_back(std::to_string(removed) + " RR values outside " +
+                               fmt(settings_.artifacts.min_rr_ms) + "-" +
+                               fmt(settings_.artifacts.max_rr_ms) + " ms were removed");
+    }
+    if (settings_.artifacts.method == ArtifactMethod::none &&
+        out.artifacts.flagged.size() > removed) {
+        out.warnings.push_back(std::to_string(out.artifacts.flagged.size() - removed) +
+                               " beats look like artifacts and were analysed as recorded; "
+                               "--artifacts auto corrects them");
+    }
+    return out;
+}
+
+std::vector<WindowResult> Analyzer::analyze_windows(
+    std::span<const double> rr_ms, std::span<const double> t_s, double window_s, double step_s,
+    const std::function<void(std::size_t, std::size_t)>& progress) {
+    std::vector<WindowResult> windows;
+    if (!(window_s > 0) || !(step_s > 0) || rr_ms.empty()) return windows;
+    Screened s = screen(rr_ms, t_s, settings_.artifacts);
+    if (s.t_s.empty()) return windows;
+    // A beat belongs to the window its time falls in; the first window starts where the first
+    // interval starts.
+    const double origin = s.t_s.front() - s.rr_ms.front() / 1000.0;
+    const double last = s.t_s.back();
+    const auto total = static_cast<std::size_t>(
+        std::max(0.0, std::floor((last - origin - window_s) / step_s + 1e-9)) + 1);
+    windows.reserve(total);
+    // Flags carry input indices; place them in windows by the input beat's time.
+    const std::vector<double> input_t =
+        t_s.size() == rr_ms.size() ? std::vector<double>(t_s.begin(), t_s.end())
+                                   : beat_times_s(rr_ms);
+    std::size_t lo = 0, hi = 0;
+    for (std::size_t w = 0; w < total; ++w) {
+        WindowResult wr;
+        wr.start_s = origin + static_cast<double>(w) * step_s;
+        wr.end_s = wr.start_s + window_s;
+        while (lo < s.t_s.size() && s.t_s[lo] <= wr.start_s) ++lo;
+        hi = std::max(hi, lo);
+        while (hi < s.t_s.size() && s.t_s[hi] <= wr.end_s) ++hi;
+        wr.result.input_beats = hi - lo;
+        wr.result.artifacts.method = settings_.artifacts.method;
+        for (const FlaggedBeat& f : s.report.flagged) {
+            const double t = input_t[f.index];
+            if (t > wr.start_s && t <= wr.end_s) wr.result.artifacts.flagged.push_back(f);
+        }
+        compute_metrics(std::span(s.rr_ms).subspan(lo, hi - lo),
+                        std::span(s.t_s).subspan(lo, hi - lo), wr.result);
+        windows.push_back(std::move(wr));
+        if (progress) progress(w + 1, total);
+    }
+    return windows;
+}
+
+}  // namespace steady::hrv

@@ -1,0 +1,276 @@
+#include "hrv/artifacts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "hrv/time_domain.h"
+
+namespace steady::hrv {
+
+namespace {
+
+// Sorted multiset over a sliding window: O(w) insert/erase by memmove, cache friendly for the
+// small windows used here (11 and 91 beats).
+class SortedWindow {
+public:
+    void insert(double v) { data_.insert(std::upper_bound(data_.begin(), data_.end(), v), v); }
+    void erase(double v) {
+        auto it = std::lower_bound(data_.begin(), data_.end(), v);
+        if (it != data_.end() && *it == v) data_.erase(it);
+    }
+    // Linear interpolation between order statistics (numpy / pandas default).
+    double quantile(double q) const {
+        const double pos = q * static_cast<double>(data_.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const std::size_t hi = std::min(lo + 1, data_.size() - 1);
+        return data_[lo] + (pos - static_cast<double>(lo)) * (data_[hi] - data_[lo]);
+    }
+
+private:
+    std::vector<double> data_;
+};
+
+// Centred rolling quantiles of `x` over `window` samples, partial windows at the edges.
+template <typename F>
+void rolling(std::span<const double> x, int window, F&& on_window) {
+    const auto n = static_cast<long>(x.size());
+    const long before = (window - 1) / 2, after = window / 2;
+    SortedWindow w;
+    long lo = 0, hi = -1;  // current window [lo, hi]
+    for (long i = 0; i < n; ++i) {
+        const long want_lo = std::max(0L, i - before), want_hi = std::min(n - 1, i + after);
+        while (hi < want_hi) w.insert(x[static_cast<std::size_t>(++hi)]);
+        while (lo < want_lo) w.erase(x[static_cast<std::size_t>(lo++)]);
+        on_window(static_cast<std::size_t>(i), w);
+    }
+}
+
+// alpha x quartile deviation of |x| over a centred window.
+std::vector<double> time_varying_threshold(std::span<const double> x, double alpha, int window) {
+    std::vector<double> absx(x.size());
+    std::transform(x.begin(), x.end(), absx.begin(), [](double v) { return std::abs(v); });
+    std::vector<double> th(x.size());
+    rolling(absx, window, [&](std::size_t i, const SortedWindow& w) {
+        th[i] = alpha * (w.quantile(0.75) - w.quantile(0.25)) / 2.0;
+    });
+    return th;
+}
+
+std::vector<double> rolling_median(std::span<const double> x, int window) {
+    std::vector<double> med(x.size());
+    rolling(x, window, [&](std::size_t i, const SortedWindow& w) { med[i] = w.quantile(0.5); });
+    return med;
+}
+
+void add_flag(std::vector<FlaggedBeat>& flags, std::size_t index, ArtifactType type) {
+    flags.push_back({index, type});
+}
+
+}  // namespace
+
+double threshold_method_seconds(ArtifactMethod m) {
+    switch (m) {
+        case ArtifactMethod::threshold_low: return 0.35;
+        case ArtifactMethod::threshold_medium: return 0.25;
+        case ArtifactMethod::threshold_strong: return 0.15;
+        default: return 0.0;
+    }
+}
+
+std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
+                                                   const ArtifactSettings& s) {
+    std::vector<FlaggedBeat> flags;
+    const std::size_t n = rr.size();
+    if (n < 4) return flags;
+
+    // dRR, normalised by the time-varying threshold th1.
+    std::vector<double> drrs(n);
+    for (std::size_t i = 1; i < n; ++i) drrs[i] = rr[i] - rr[i - 1];
+    drrs[0] = std::accumulate(drrs.begin() + 1, drrs.end(), 0.0) / static_cast<double>(n - 1);
+    const std::vector<double> th1 = time_varying_threshold(drrs, s.alpha, s.threshold_window_beats);
+    for (std::size_t i = 0; i < n; ++i) drrs[i] = th1[i] != 0 ? drrs[i] / th1[i] : 0.0;
+
+    // Neighbouring dRR with the series mirrored at both ends (numpy "reflect" padding).
+    auto d = [&](long i) {
+        const auto N = static_cast<long>(n);
+        if (i < 0) i = -i;
+        if (i >= N) i = 2 * (N - 1) - i;
+        return drrs[static_cast<std::size_t>(std::clamp(i, 0L, N - 1))];
+    };
+    std::vector<double> s12(n, 0.0), s22(n, 0.0);
+    for (std::size_t u = 0; u < n; ++u) {
+        const auto i = static_cast<long>(u);
+        if (drrs[u] > 0) s12[u] = std::max(d(i - 1), d(i + 1));
+        else if (drrs[u] < 0) s12[u] = std::min(d(i - 1), d(i + 1));
+        if (drrs[u] >= 0) s22[u] = std::min(d(i + 1), d(i + 2));
+        else s22[u] = std::max(d(i + 1), d(i + 2));
+    }
+
+    // mRR: deviation from the 11-beat median, negative deviations doubled, normalised by th2.
+    const std::vector<double> medrr = rolling_median(rr, s.median_window_beats);
+    std::vector<double> mrrs(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double dev = rr[i] - medrr[i];
+        mrrs[i] = dev < 0 ? 2.0 * dev : dev;
+    }
+    const std::vector<double> th2 = time_varying_threshold(mrrs, s.alpha, s.threshold_window_beats);
+    for (std::size_t i = 0; i < n; ++i) mrrs[i] = th2[i] != 0 ? mrrs[i] / th2[i] : 0.0;
+
+    // Decision flow of the paper's Figure 1.
+    std::size_t i = 0;
+    while (i + 2 < n) {
+        if (std::abs(drrs[i]) <= 1) {
+            ++i;
+            continue;
+        }
+        const bool eq1 = drrs[i] > 1 && s12[i] < (-s.c1 * drrs[i] - s.c2);
+        const bool eq2 = drrs[i] < -1 && s12[i] > (-s.c1 * drrs[i] + s.c2);
+        if (eq1 || eq2) {
+            add_flag(flags, i, ArtifactType::ectopic);
+            ++i;
+            continue;
+        }
+        std::size_t candidates[2] = {i, i};
+        std::size_t count = 1;
+        if (std::abs(drrs[i + 1]) < std::abs(drrs[i + 2])) candidates[count++] = i + 1;
+        for (std::size_t c = 0; c < count; ++c) {
+            const std::size_t j = candidates[c];
+            const bool eq3 = drrs[j] > 1 && s22[j] < -1;  // long
+            const bool eq4 = std::abs(mrrs[j]) > 3;        // long or short
+            const bool eq5 = drrs[j] < -1 && s22[j] > 1;  // short
+            ++i;
+            if (!(eq3 || eq4 || eq5)) continue;
+            const bool eq6 = std::abs(rr[j] / 2.0 - medrr[j]) < th2[j];  // missed
+            const bool eq7 = j + 1 < n && std::abs(rr[j] + rr[j + 1] - medrr[j]) < th2[j];  // extra
+            if (eq5 && eq7) {
+                add_flag(flags, j, ArtifactType::extra);
+            } else if (eq3 && eq6) {
+                add_flag(flags, j, ArtifactType::missed);
+            } else {
+                add_flag(flags, j, rr[j] > medrr[j] ? ArtifactType::long_beat : ArtifactType::short_beat);
+            }
+        }
+    }
+    return flags;
+}
+
+namespace {
+
+// Corrections in the beat-time domain: p[0] = 0, p[j+1] = end of interval j.
+std::vector<double> correct_lipponen_tarvainen(std::span<const double> rr,
+                                               const std::vector<FlaggedBeat>& flags) {
+    std::vector<double> p(rr.size() + 1, 0.0);
+    for (std::size_t j = 0; j < rr.size(); ++j) p[j + 1] = p[j] + rr[j];
+    // Misplaced beats first (positions only, indices unchanged).
+    for (const FlaggedBeat& f : flags) {
+        const bool misplaced = f.type == ArtifactType::ectopic || f.type == ArtifactType::long_beat ||
+                               f.type == ArtifactType::short_beat;
+        if (misplaced && f.index + 2 < p.size()) p[f.index + 1] = (p[f.index] + p[f.index + 2]) / 2;
+    }
+    // Then structural edits, from the end so earlier indices stay valid.
+    std::vector<FlaggedBeat> edits;
+    std::copy_if(flags.begin(), flags.end(), std::back_inserter(edits), [](const FlaggedBeat& f) {
+        return f.type == ArtifactType::missed || f.type == ArtifactType::extra;
+    });
+    std::sort(edits.begin(), edits.end(),
+              [](const FlaggedBeat& a, const FlaggedBeat& b) { return a.index > b.index; });
+    for (const FlaggedBeat& f : edits) {
+        const auto at = static_cast<std::ptrdiff_t>(f.index + 1);
+        if (f.type == ArtifactType::missed) {
+            p.insert(p.begin() + at, (p[f.index] + p[f.index + 1]) / 2);
+        } else if (f.index + 2 < p.size()) {
+            p.erase(p.begin() + at);  // the extra beat ends interval j; merge j and j+1
+        }
+    }
+    std::vector<double> out(p.size() - 1);
+    for (std::size_t j = 0; j + 1 < p.size(); ++j) out[j] = p[j + 1] - p[j];
+    return out;
+}
+
+std::vector<FlaggedBeat> detect_threshold(std::span<const double> rr, double threshold_s,
+                                          const ArtifactSettings& s) {
+    std::vector<FlaggedBeat> flags;
+    if (rr.empty()) return flags;
+    const double threshold_ms = threshold_s * 1000.0 * (mean(rr) / 1000.0);  // for 60 beats/min
+    const std::vector<double> med = rolling_median(rr, s.median_window_beats);
+    for (std::size_t i = 0; i < rr.size(); ++i) {
+        if (std::abs(rr[i] - med[i]) > threshold_ms) add_flag(flags, i, ArtifactType::threshold);
+    }
+    return flags;
+}
+
+std::vector<double> correct_by_interpolation(std::span<const double> rr,
+                                             const std::vector<FlaggedBeat>& flags) {
+    std::vector<double> out(rr.begin(), rr.end());
+    std::vector<bool> bad(rr.size(), false);
+    for (const FlaggedBeat& f : flags) bad[f.index] = true;
+    std::size_t i = 0;
+    while (i < out.size()) {
+        if (!bad[i]) {
+            ++i;
+            continue;
+        }
+        std::size_t e = i;
+        while (e < out.size() && bad[e]) ++e;  // run [i, e)
+        const bool has_left = i > 0, has_right = e < out.size();
+        const double left = has_left ? out[i - 1] : (has_right ? out[e] : mean(rr));
+        const double right = has_right ? out[e] : left;
+        for (std::size_t k = i; k < e; ++k) {
+            const double w = static_cast<double>(k - i + 1) / static_cast<double>(e - i + 1);
+            out[k] = left + w * (right - left);
+        }
+        i = e;
+    }
+    return out;
+}
+
+}  // namespace
+
+ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSettings& s) {
+    ArtifactResult result;
+    result.report.method = s.method;
+    // Range screen; `kept` maps positions in the screened series back to the input.
+    std::vector<double> screened;
+    std::vector<std::size_t> kept;
+    screened.reserve(rr_ms.size());
+    kept.reserve(rr_ms.size());
+    for (std::size_t i = 0; i < rr_ms.size(); ++i) {
+        if (rr_ms[i] >= s.min_rr_ms && rr_ms[i] <= s.max_rr_ms) {
+            screened.push_back(rr_ms[i]);
+            kept.push_back(i);
+        } else {
+            result.report.flagged.push_back({i, ArtifactType::out_of_range});
+            ++result.report.corrected;
+        }
+    }
+
+    std::vector<FlaggedBeat> found;
+    const double threshold_s = threshold_method_seconds(s.method);
+    if (threshold_s > 0) {
+        found = detect_threshold(screened, threshold_s, s);
+        result.rr_ms = correct_by_interpolation(screened, found);
+        result.report.corrected += found.size();
+    } else {
+        found = detect_lipponen_tarvainen(screened, s);
+        if (s.method == ArtifactMethod::automatic) {
+            result.rr_ms = correct_lipponen_tarvainen(screened, found);
+            result.report.corrected += found.size();
+        } else {
+            result.rr_ms = std::move(screened);
+        }
+    }
+    for (FlaggedBeat f : found) {
+        f.index = kept[f.index];
+        result.report.flagged.push_back(f);
+    }
+    std::sort(result.report.flagged.begin(), result.report.flagged.end(),
+              [](const FlaggedBeat& a, const FlaggedBeat& b) { return a.index < b.index; });
+    if (!rr_ms.empty()) {
+        result.report.percent = 100.0 * static_cast<double>(result.report.flagged.size()) /
+                                static_cast<double>(rr_ms.size());
+    }
+    return result;
+}
+
+}  // namespace steady::hrv

@@ -1,0 +1,115 @@
+#include "hrv/coherence.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "hrv/detrend.h"
+#include "hrv/resample.h"
+#include "hrv/spectrum.h"
+
+namespace steady::hrv {
+
+std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
+                                                std::span<const double> rr_ms, double end_s,
+                                                const CoherenceSettings& s, FftPlanCache& plans) {
+    const double start_s = end_s - s.window_s;
+    if (t_s.size() < 4 || t_s.front() > start_s || t_s.back() < end_s - 1e-9) return std::nullopt;
+    // Knots: the beats inside the window plus one on each side, so the grid is interpolated.
+    auto lo = std::lower_bound(t_s.begin(), t_s.end(), start_s);
+    auto hi = std::upper_bound(t_s.begin(), t_s.end(), end_s);
+    if (lo != t_s.begin()) --lo;
+    if (hi != t_s.end()) ++hi;
+    const auto a = static_cast<std::size_t>(lo - t_s.begin());
+    const auto b = static_cast<std::size_t>(hi - t_s.begin());
+    if (b - a < 4) return std::nullopt;
+
+    const auto count = static_cast<std::size_t>(std::lround(s.window_s * s.resample_hz));
+    std::vector<double> x = resample_grid(t_s.subspan(a, b - a), rr_ms.subspan(a, b - a), start_s,
+                                          s.resample_hz, count, Interpolation::cubic);
+    detrend(x, Detrend::linear, 0);
+    const std::vector<double> w = make_window(Window::hann_symmetric, x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] *= w[i];
+    const std::size_t nfft = x.size() + x.size() % 2;
+    std::vector<double> power(nfft / 2 + 1);
+    plans.power_spectrum(x, nfft, power);
+
+    const double df = s.resample_hz / static_cast<double>(nfft);
+    const auto k_lo = static_cast<std::size_t>(std::ceil(s.search.lo_hz / df - 1e-9));
+    const auto k_hi = std::min(power.size() - 1,
+                               static_cast<std::size_t>(std::floor(s.search.hi_hz / df + 1e-9)));
+    std::size_t peak = k_lo;
+    for (std::size_t k = k_lo; k <= k_hi; ++k) {
+        if (power[k] > power[peak]) peak = k;
+    }
+    const auto half_bins = static_cast<std::size_t>(std::lround(s.peak_halfwidth_hz / df));
+    double peak_power = 0, total = 0;
+    for (std::size_t k = 0; k < power.size(); ++k) {
+        total += power[k];
+        if (k + half_bins >= peak && k <= peak + half_bins) peak_power += power[k];
+    }
+    CoherenceWindow cw;
+    cw.peak_hz = static_cast<double>(peak) * df;
+    cw.ratio = total > peak_power ? peak_power / (total - peak_power) : 0.0;
+    cw.score = coherence_score(cw.ratio);
+    return cw;
+}
+
+double coherence_score(double ratio) {
+    constexpr std::array<std::array<double, 2>, 4> anchors{{{0, 0}, {0.5, 4}, {1.8, 8}, {10, 16}}};
+    if (!(ratio > 0)) return 0.0;
+    for (std::size_t i = 1; i < anchors.size(); ++i) {
+        if (ratio <= anchors[i][0]) {
+            const double f = (ratio - anchors[i - 1][0]) / (anchors[i][0] - anchors[i - 1][0]);
+            return anchors[i - 1][1] + f * (anchors[i][1] - anchors[i - 1][1]);
+        }
+    }
+    return 16.0;
+}
+
+std::optional<Coherence> coherence_over_record(std::span<const double> t_s,
+                                               std::span<const double> rr_ms,
+                                               const CoherenceSettings& s, FftPlanCache& plans) {
+    if (t_s.empty()) return std::nullopt;
+    Coherence c;
+    std::vector<double> peaks;
+    // Windows end on a grid of step_s from the first full window to the last beat.
+    for (double end = t_s.front() + s.window_s; end <= t_s.back() + 1e-9; end += s.step_s) {
+        if (auto w = coherence_window(t_s, rr_ms, end, s, plans)) {
+            c.ratio_mean += w->ratio;
+            c.score_mean += w->score;
+            peaks.push_back(w->peak_hz);
+        }
+    }
+    if (peaks.empty()) return std::nullopt;
+    c.windows = peaks.size();
+    c.ratio_mean /= static_cast<double>(c.windows);
+    c.score_mean /= static_cast<double>(c.windows);
+    auto mid = peaks.begin() + static_cast<std::ptrdiff_t>(peaks.size() / 2);
+    std::nth_element(peaks.begin(), mid, peaks.end());
+    c.peak_hz = *mid;
+    return c;
+}
+
+std::optional<double> respiration_rate_bpm(const Spectrum& sp) {
+    const auto& p = sp.psd_ms2_hz;
+    if (p.size() < 3 || !(sp.df_hz > 0)) return std::nullopt;
+    const auto k_lo = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kRespirationMinHz / sp.df_hz - 1e-9)));
+    const auto k_hi = std::min(p.size() - 2, static_cast<std::size_t>(std::floor(kRespirationMaxHz / sp.df_hz + 1e-9)));
+    if (k_lo > k_hi) return std::nullopt;
+    std::size_t peak = k_lo;
+    for (std::size_t k = k_lo; k <= k_hi; ++k) {
+        if (p[k] > p[peak]) peak = k;
+    }
+    if (!(p[peak] > 0)) return std::nullopt;
+    double offset = 0;
+    if (p[peak - 1] > 0 && p[peak + 1] > 0) {
+        const double l = std::log(p[peak - 1]), c = std::log(p[peak]), r = std::log(p[peak + 1]);
+        const double denom = l - 2 * c + r;
+        if (denom < 0) offset = std::clamp(0.5 * (l - r) / denom, -0.5, 0.5);
+    }
+    return 60.0 * (static_cast<double>(peak) + offset) * sp.df_hz;
+}
+
+}  // namespace steady::hrv

@@ -1,0 +1,33 @@
+// Nonlinear HRV: Poincare SD1/SD2, detrended fluctuation analysis, sample entropy.
+// Input: RR in ms. A metric that needs more beats than given is left empty.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+
+#include "hrv/results.h"
+#include "hrv/settings.h"
+
+namespace steady::hrv {
+
+constexpr std::size_t kMinBeatsPoincare = 3;
+// DFA needs at least 4 boxes of the largest size for a stable fluctuation estimate.
+constexpr std::size_t kDfaBoxesAtLargestScale = 4;
+constexpr std::size_t kMinBeatsSampen = 50;
+
+// SD1 = SD((RR[n+1]-RR[n])/sqrt2), SD2 = SD((RR[n+1]+RR[n])/sqrt2), N-1 denominators.
+void poincare(std::span<const double> rr_ms, Nonlinear& out);
+
+// DFA scaling exponent over box sizes [min_box, max_box] beats: non-overlapping boxes from the
+// start, linear detrending in each box, alpha = slope of log F(n) against log n.
+std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int max_box);
+
+// Sample entropy (Richman & Moorman 2000) with tolerance r (same unit as x), Chebyshev distance,
+// self-matches excluded, N-m templates for both lengths. Empty when no template matches.
+// O(N log N + matches): templates sorted by their first value, candidates scanned within r.
+std::optional<double> sample_entropy(std::span<const double> x, int m, double r);
+
+Nonlinear nonlinear(std::span<const double> rr_ms, const NonlinearSettings& s);
+
+}  // namespace steady::hrv
