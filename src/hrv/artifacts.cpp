@@ -145,6 +145,8 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
             const bool eq7 = j + 1 < n && std::abs(rr[j] + rr[j + 1] - medrr[j]) < th2[j];  // extra
             if (eq5 && eq7) {
                 add_flag(flags, j, ArtifactType::extra);
+                i = std::max(i, j + 2);  // interval j+1 is the other half of the extra beat
+                break;
             } else if (eq3 && eq6) {
                 add_flag(flags, j, ArtifactType::missed);
             } else {
@@ -157,35 +159,54 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
 
 namespace {
 
-// Corrections in the beat-time domain: p[0] = 0, p[j+1] = end of interval j.
+std::vector<double> correct_by_interpolation(std::span<const double> rr,
+                                             const std::vector<bool>& bad);
+
+// Structural edits first (missed: split in two; extra: merge with the next interval), then
+// misplaced beats (ectopic, long, short) replaced by interpolation between the nearest good
+// intervals. An ectopic beat disturbs two intervals (premature and compensatory); the partner is
+// the neighbour that deviates from the local median the other way.
 std::vector<double> correct_lipponen_tarvainen(std::span<const double> rr,
-                                               const std::vector<FlaggedBeat>& flags) {
-    std::vector<double> p(rr.size() + 1, 0.0);
-    for (std::size_t j = 0; j < rr.size(); ++j) p[j + 1] = p[j] + rr[j];
-    // Misplaced beats first (positions only, indices unchanged).
+                                               const std::vector<FlaggedBeat>& flags,
+                                               const ArtifactSettings& s) {
+    const std::size_t n = rr.size();
+    std::vector<ArtifactType> kind(n, ArtifactType::threshold);  // threshold = "not flagged" here
+    std::vector<bool> flagged(n, false), misplaced(n, false);
     for (const FlaggedBeat& f : flags) {
-        const bool misplaced = f.type == ArtifactType::ectopic || f.type == ArtifactType::long_beat ||
-                               f.type == ArtifactType::short_beat;
-        if (misplaced && f.index + 2 < p.size()) p[f.index + 1] = (p[f.index] + p[f.index + 2]) / 2;
+        kind[f.index] = f.type;
+        flagged[f.index] = true;
     }
-    // Then structural edits, from the end so earlier indices stay valid.
-    std::vector<FlaggedBeat> edits;
-    std::copy_if(flags.begin(), flags.end(), std::back_inserter(edits), [](const FlaggedBeat& f) {
-        return f.type == ArtifactType::missed || f.type == ArtifactType::extra;
-    });
-    std::sort(edits.begin(), edits.end(),
-              [](const FlaggedBeat& a, const FlaggedBeat& b) { return a.index > b.index; });
-    for (const FlaggedBeat& f : edits) {
-        const auto at = static_cast<std::ptrdiff_t>(f.index + 1);
-        if (f.type == ArtifactType::missed) {
-            p.insert(p.begin() + at, (p[f.index] + p[f.index + 1]) / 2);
-        } else if (f.index + 2 < p.size()) {
-            p.erase(p.begin() + at);  // the extra beat ends interval j; merge j and j+1
+    const std::vector<double> med = rolling_median(rr, s.median_window_beats);
+    for (const FlaggedBeat& f : flags) {
+        const std::size_t j = f.index;
+        if (f.type == ArtifactType::missed || f.type == ArtifactType::extra) continue;
+        misplaced[j] = true;
+        if (f.type != ArtifactType::ectopic) continue;
+        const double dev = rr[j] - med[j];
+        for (std::size_t p : {j - 1, j + 1}) {
+            if (p < n && !flagged[p] && (rr[p] - med[p]) * dev < 0 &&
+                std::abs(rr[p] - med[p]) > 0.5 * std::abs(dev)) {
+                misplaced[p] = true;
+            }
         }
     }
-    std::vector<double> out(p.size() - 1);
-    for (std::size_t j = 0; j + 1 < p.size(); ++j) out[j] = p[j + 1] - p[j];
-    return out;
+    std::vector<double> out;
+    std::vector<bool> bad;
+    out.reserve(n + 8);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (flagged[i] && kind[i] == ArtifactType::missed) {
+            out.insert(out.end(), {rr[i] / 2, rr[i] / 2});
+            bad.insert(bad.end(), {false, false});
+        } else if (flagged[i] && kind[i] == ArtifactType::extra && i + 1 < n) {
+            out.push_back(rr[i] + rr[i + 1]);
+            bad.push_back(false);
+            ++i;
+        } else {
+            out.push_back(rr[i]);
+            bad.push_back(misplaced[i]);
+        }
+    }
+    return correct_by_interpolation(out, bad);
 }
 
 std::vector<FlaggedBeat> detect_threshold(std::span<const double> rr, double threshold_s,
@@ -201,10 +222,8 @@ std::vector<FlaggedBeat> detect_threshold(std::span<const double> rr, double thr
 }
 
 std::vector<double> correct_by_interpolation(std::span<const double> rr,
-                                             const std::vector<FlaggedBeat>& flags) {
+                                             const std::vector<bool>& bad) {
     std::vector<double> out(rr.begin(), rr.end());
-    std::vector<bool> bad(rr.size(), false);
-    for (const FlaggedBeat& f : flags) bad[f.index] = true;
     std::size_t i = 0;
     while (i < out.size()) {
         if (!bad[i]) {
@@ -249,12 +268,14 @@ ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSet
     const double threshold_s = threshold_method_seconds(s.method);
     if (threshold_s > 0) {
         found = detect_threshold(screened, threshold_s, s);
-        result.rr_ms = correct_by_interpolation(screened, found);
+        std::vector<bool> bad(screened.size(), false);
+        for (const FlaggedBeat& f : found) bad[f.index] = true;
+        result.rr_ms = correct_by_interpolation(screened, bad);
         result.report.corrected += found.size();
     } else {
         found = detect_lipponen_tarvainen(screened, s);
         if (s.method == ArtifactMethod::automatic) {
-            result.rr_ms = correct_lipponen_tarvainen(screened, found);
+            result.rr_ms = correct_lipponen_tarvainen(screened, found, s);
             result.report.corrected += found.size();
         } else {
             result.rr_ms = std::move(screened);
