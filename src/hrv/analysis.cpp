@@ -50,7 +50,8 @@ Screened screen(std::span<const double> rr_ms, std::span<const double> t_s,
 }  // namespace
 
 void Analyzer::compute_metrics(std::span<const double> rr, std::span<const double> t,
-                               AnalysisResult& out) {
+                               AnalysisResult& out,
+                               std::optional<std::span<const TimedCoherence>> coherence) {
     out.beats = rr.size();
     out.duration_s = 0;
     for (double v : rr) out.duration_s += v / 1000.0;
@@ -104,7 +105,14 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
                                          "constant)"));
     }
 
-    out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
+    if (coherence) {
+        const double start = t.empty() ? 0.0 : t.front() - rr.front() / 1000.0;
+        out.coherence = t.empty() ? std::nullopt
+                                  : summarise_coherence(*coherence, settings_.coherence.window_s,
+                                                        start, t.back());
+    } else {
+        out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
+    }
     if (!out.coherence) {
         warn.push_back("coherence needs at least " + fmt(settings_.coherence.window_s) +
                        " s of beats" + got_s);
@@ -152,6 +160,10 @@ std::vector<WindowResult> Analyzer::analyze_windows(
     const std::vector<double> input_t =
         t_s.size() == rr_ms.size() ? std::vector<double>(t_s.begin(), t_s.end())
                                    : beat_times_s(rr_ms);
+    // 64-s coherence windows once over the record; each sliding window averages those inside
+    // it (identical to recomputing them when step_s is a multiple of the 5-s coherence step).
+    const std::vector<TimedCoherence> coherence =
+        coherence_windows(s.t_s, s.rr_ms, settings_.coherence, plans_);
     std::size_t lo = 0, hi = 0;
     for (std::size_t w = 0; w < total; ++w) {
         WindowResult wr;
@@ -167,7 +179,8 @@ std::vector<WindowResult> Analyzer::analyze_windows(
             if (t > wr.start_s && t <= wr.end_s) wr.result.artifacts.flagged.push_back(f);
         }
         compute_metrics(std::span(s.rr_ms).subspan(lo, hi - lo),
-                        std::span(s.t_s).subspan(lo, hi - lo), wr.result);
+                        std::span(s.t_s).subspan(lo, hi - lo), wr.result,
+                        std::span<const TimedCoherence>(coherence));
         windows.push_back(std::move(wr));
         if (progress) progress(w + 1, total);
     }

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "hrv/coherence.h"
 #include "hrv/fft.h"
 #include "hrv/results.h"
 #include "hrv/settings.h"
@@ -43,8 +45,10 @@ public:
 
 private:
     // Metrics for an already screened series with consistent beat times.
+    // `coherence`: precomputed 64-s windows to summarise instead of computing them again.
     void compute_metrics(std::span<const double> rr_ms, std::span<const double> t_s,
-                         AnalysisResult& out);
+                         AnalysisResult& out,
+                         std::optional<std::span<const TimedCoherence>> coherence = std::nullopt);
 
     AnalysisSettings settings_;
     FftPlanCache plans_;

@@ -68,19 +68,26 @@ double coherence_score(double ratio) {
     return 16.0;
 }
 
-std::optional<Coherence> coherence_over_record(std::span<const double> t_s,
-                                               std::span<const double> rr_ms,
-                                               const CoherenceSettings& s, FftPlanCache& plans) {
-    if (t_s.empty()) return std::nullopt;
+std::vector<TimedCoherence> coherence_windows(std::span<const double> t_s,
+                                              std::span<const double> rr_ms,
+                                              const CoherenceSettings& s, FftPlanCache& plans) {
+    std::vector<TimedCoherence> out;
+    if (t_s.empty()) return out;
+    for (double end = t_s.front() + s.window_s; end <= t_s.back() + 1e-9; end += s.step_s) {
+        if (auto w = coherence_window(t_s, rr_ms, end, s, plans)) out.push_back({end, *w});
+    }
+    return out;
+}
+
+std::optional<Coherence> summarise_coherence(std::span<const TimedCoherence> windows,
+                                             double window_s, double from_s, double to_s) {
     Coherence c;
     std::vector<double> peaks;
-    // Windows end on a grid of step_s from the first full window to the last beat.
-    for (double end = t_s.front() + s.window_s; end <= t_s.back() + 1e-9; end += s.step_s) {
-        if (auto w = coherence_window(t_s, rr_ms, end, s, plans)) {
-            c.ratio_mean += w->ratio;
-            c.score_mean += w->score;
-            peaks.push_back(w->peak_hz);
-        }
+    for (const TimedCoherence& w : windows) {
+        if (w.end_s - window_s < from_s - 1e-9 || w.end_s > to_s + 1e-9) continue;
+        c.ratio_mean += w.window.ratio;
+        c.score_mean += w.window.score;
+        peaks.push_back(w.window.peak_hz);
     }
     if (peaks.empty()) return std::nullopt;
     c.windows = peaks.size();
@@ -90,6 +97,15 @@ std::optional<Coherence> coherence_over_record(std::span<const double> t_s,
     std::nth_element(peaks.begin(), mid, peaks.end());
     c.peak_hz = *mid;
     return c;
+}
+
+std::optional<Coherence> coherence_over_record(std::span<const double> t_s,
+                                               std::span<const double> rr_ms,
+                                               const CoherenceSettings& s, FftPlanCache& plans) {
+    const auto windows = coherence_windows(t_s, rr_ms, s, plans);
+    if (windows.empty()) return std::nullopt;
+    return summarise_coherence(windows, s.window_s, windows.front().end_s - s.window_s,
+                               windows.back().end_s);
 }
 
 std::optional<double> respiration_rate_bpm(const Spectrum& sp) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "hrv/fft.h"
 #include "hrv/results.h"
@@ -29,6 +30,19 @@ std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
 // piecewise linear through its published level-1 boundaries: ratio 0 -> 0, 0.5 (low/medium) -> 4,
 // 1.8 (medium/high) -> 8, 10 -> 16, and 16 above. Shown in the README and the UI.
 double coherence_score(double ratio);
+
+// One 64-s window per step_s across the record, ending at first beat + window_s + k * step_s.
+struct TimedCoherence {
+    double end_s;
+    CoherenceWindow window;
+};
+std::vector<TimedCoherence> coherence_windows(std::span<const double> t_s,
+                                              std::span<const double> rr_ms,
+                                              const CoherenceSettings& s, FftPlanCache& plans);
+
+// Mean ratio and score, median peak, over the windows that lie inside [from_s, to_s].
+std::optional<Coherence> summarise_coherence(std::span<const TimedCoherence> windows,
+                                             double window_s, double from_s, double to_s);
 
 // Windows every step_s across the record; empty if it is shorter than one window.
 std::optional<Coherence> coherence_over_record(std::span<const double> t_s,
