@@ -102,10 +102,20 @@ void add_analyze_command(CLI::App& app, int* status) {
     cmd->add_option("--format", o->format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();
-    cmd->add_option("--window", o->window_s, "Sliding window length in seconds")
-        ->check(CLI::PositiveNumber);
+    const CLI::Validator seconds(
+        [](std::string& v) -> std::string {
+            double x = 0;
+            try {
+                x = std::stod(v);
+            } catch (const std::exception&) {
+                return "\"" + v + "\" is not a number of seconds";
+            }
+            return x >= 10 && x <= 86400 ? "" : v + " s is outside 10 to 86400 s";
+        },
+        "SECONDS");
+    cmd->add_option("--window", o->window_s, "Sliding window length in seconds")->check(seconds);
     cmd->add_option("--step", o->step_s, "Sliding window step in seconds (default: the window)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds);
     cmd->add_option("--artifacts", o->artifacts,
                     "Artifact correction: none (report only), auto (Lipponen & Tarvainen), "
                     "low|medium|strong (Kubios threshold)")

@@ -231,9 +231,16 @@ RrRecording parse_kubios(const std::vector<Line>& lines, const std::string& sour
     }
     RrRecording rec;
     rec.format = "kubios";
+    const std::size_t columns = split_fields(lines[i].text, ',').size();
     for (++i; i < lines.size(); ++i) {
         auto f = split_fields(lines[i].text, ',');
-        if (f.size() < 3 || trim(f[2]).empty()) break;
+        if (trim(lines[i].text).empty()) break;
+        if (f.size() < columns) {  // Kubios pads every row to full width: a short row is cut off
+            throw InputError(source, lines[i].number,
+                             "row has " + std::to_string(f.size()) + " of " +
+                                 std::to_string(columns) + " columns: the export looks truncated");
+        }
+        if (trim(f[2]).empty()) break;
         rec.t_s.push_back(number_or_throw(f[1], source, lines[i].number));
         rec.rr_ms.push_back(number_or_throw(f[2], source, lines[i].number));
     }

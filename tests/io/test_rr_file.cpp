@@ -1,6 +1,9 @@
 // RR file readers: every supported layout, and clear errors that name the line and the reason.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include "io/rr_file.h"
 
 using namespace steady::io;
@@ -69,6 +72,17 @@ TEST_CASE("bad input names the file, the line and the reason", "[io]") {
     CHECK(error_of("time,rr\n1,800\n2\n") == "f.txt: line 3: has 1 fields, expected 2");
     CHECK(error_of(std::string("800\n\0\n", 6)) == "f.txt: is a binary file, not RR text");
     CHECK(error_of("rr\n800\n\"\"\n") == "f.txt: line 3: empty value where a number was expected");
+}
+
+TEST_CASE("a Kubios export cut off inside its RR block is rejected, not half read", "[io]") {
+    std::ifstream in(std::string(STEADY_TEST_DATA) + "/series_1_kubios_hrv.txt", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t cut = text.find("12.002,");  // inside the 17th RR row
+    REQUIRE(cut != std::string::npos);
+    const std::string err = error_of(text.substr(0, cut + 12));
+    INFO(err);
+    CHECK(err.find("f.txt: line 166: row has") == 0);
+    CHECK(err.find("of 11 columns: the export looks truncated") != std::string::npos);
 }
 
 TEST_CASE("missing and unreadable files are clear errors", "[io]") {
