@@ -232,7 +232,10 @@ std::string csv_row(const std::string& file, double start_s, double end_s, const
         a.respiration_rate_bpm};
     std::string row = csv_quote(file) + "," + num(start_s, 3) + "," + num(end_s, 3) + "," +
                       std::to_string(a.beats) + "," + std::to_string(a.artifacts.flagged.size());
-    for (const auto& c : cols) row += "," + csv_field(c);
+    for (const auto& c : cols) {
+        row += ',';
+        row += csv_field(c);
+    }
     return row + "\n";
 }
 }  // namespace

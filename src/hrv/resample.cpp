@@ -42,9 +42,6 @@ std::vector<double> not_a_knot_moments(std::span<const double> x, std::span<cons
     sup[0] = (b0 * b0 - a0 * a0) / b0;
     // M_{n-1} = ((a + b) M_{n-2} - b M_{n-3}) / a with a = h_{n-3}, b = h_{n-2}.
     const double a1 = h[n - 3], b1 = h[n - 2];
-    if (m == 1) {
-        // n == 3 cannot happen here (handled by the caller).
-    }
     diag[m - 1] = (a1 + b1) * (2.0 * a1 + b1) / a1;
     sub[m - 1] = (a1 * a1 - b1 * b1) / a1;
 
