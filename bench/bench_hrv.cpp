@@ -53,17 +53,21 @@ int main() {
 
     hrv::Analyzer analyzer;
     analyzer.analyze(rr);  // warm-up: FFT plans, page faults
-    row("whole record, all metrics (5 runs)", median_ms(5, [&] { analyzer.analyze(rr); }), "ms", "< 100 ms");
+    row("whole record, all metrics (5 runs)", median_ms(5, [&] { analyzer.analyze(rr); }), "ms",
+        "< 100 ms");
 
     hrv::AnalysisSettings auto_settings;
     auto_settings.artifacts.method = hrv::ArtifactMethod::automatic;
     hrv::Analyzer auto_analyzer(auto_settings);
-    row("whole record, --artifacts auto (5 runs)", median_ms(5, [&] { auto_analyzer.analyze(rr); }), "ms", "");
+    row("whole record, --artifacts auto (5 runs)", median_ms(5, [&] { auto_analyzer.analyze(rr); }),
+        "ms", "");
 
     std::size_t windows = 0;
-    const double sliding = median_ms(3, [&] { windows = analyzer.analyze_windows(rr, {}, 300, 30).size(); });
+    const double sliding =
+        median_ms(3, [&] { windows = analyzer.analyze_windows(rr, {}, 300, 30).size(); });
     char label[96];
-    std::snprintf(label, sizeof label, "sliding 300-s windows every 30 s (%zu windows, 3 runs)", windows);
+    std::snprintf(label, sizeof label, "sliding 300-s windows every 30 s (%zu windows, 3 runs)",
+                  windows);
     row(label, sliding, "ms", "< 1000 ms");
 
     hrv::RollingHrv rolling;
@@ -76,7 +80,8 @@ int main() {
         sink += rolling.metrics().rmssd_long_ms.value_or(0) + rolling.metrics().hr_bpm;
         per_beat_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     }
-    row("live update: append a beat + rolling metrics (median)", percentile(per_beat_us, 0.5), "us", "< 20 us");
+    row("live update: append a beat + rolling metrics (median)", percentile(per_beat_us, 0.5), "us",
+        "< 20 us");
     row("live update: 99th percentile", percentile(per_beat_us, 0.99), "us", "");
     row("live refresh: coherence over last 64 s (every 5 s)",
         1000 * median_ms(101, [&] { sink += rolling.refresh_coherence()->ratio; }), "us", "");

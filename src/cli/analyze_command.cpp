@@ -36,11 +36,14 @@ int run(AnalyzeOptions& o) {
         {"medium", ArtifactMethod::threshold_medium},
         {"strong", ArtifactMethod::threshold_strong}};
     o.settings.artifacts.method = artifact_methods.at(o.artifacts);
-    o.settings.spectrum.interpolation = o.interp == "linear" ? Interpolation::linear : Interpolation::cubic;
+    o.settings.spectrum.interpolation =
+        o.interp == "linear" ? Interpolation::linear : Interpolation::cubic;
     o.settings.spectrum.detrend = o.detrend == "none"     ? Detrend::none
                                   : o.detrend == "linear" ? Detrend::linear
                                                           : Detrend::smoothness_priors;
-    const io::Units units = o.units == "ms" ? io::Units::ms : o.units == "s" ? io::Units::s : io::Units::detect;
+    const io::Units units = o.units == "ms"  ? io::Units::ms
+                            : o.units == "s" ? io::Units::s
+                                             : io::Units::detect;
     if (o.step_s > 0 && o.window_s <= 0) {
         std::cerr << "steady analyze: --step needs --window\n";
         return 2;
@@ -57,8 +60,9 @@ int run(AnalyzeOptions& o) {
             r.result = analyzer.analyze(rec.rr_ms, rec.t_s);
             if (o.window_s > 0) {
                 ProgressBar bar("analyze " + r.file);
-                r.windows = analyzer.analyze_windows(rec.rr_ms, rec.t_s, o.window_s, o.step_s,
-                                                     [&](std::size_t d, std::size_t t) { bar.update(d, t); });
+                r.windows = analyzer.analyze_windows(
+                    rec.rr_ms, rec.t_s, o.window_s, o.step_s,
+                    [&](std::size_t d, std::size_t t) { bar.update(d, t); });
             }
             reports.push_back(std::move(r));
         }
@@ -95,9 +99,11 @@ int run(AnalyzeOptions& o) {
 
 void add_analyze_command(CLI::App& app, int* status) {
     auto o = std::make_shared<AnalyzeOptions>();
-    CLI::App* cmd = app.add_subcommand("analyze", "HRV analysis of RR-interval files (Kubios conventions)");
-    cmd->add_option("FILE", o->files, "RR files: one value per line, CSV with a header, Kubios or "
-                                      "Polar exports; - reads standard input")
+    CLI::App* cmd =
+        app.add_subcommand("analyze", "HRV analysis of RR-interval files (Kubios conventions)");
+    cmd->add_option("FILE", o->files,
+                    "RR files: one value per line, CSV with a header, Kubios or "
+                    "Polar exports; - reads standard input")
         ->required();
     cmd->add_option("--format", o->format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))

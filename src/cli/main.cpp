@@ -6,7 +6,8 @@
 #include "cli/analyze_command.h"
 
 int main(int argc, char** argv) {
-    CLI::App app{"Steady: HRV biofeedback trainer. Paced breathing with your heart rhythm on screen."};
+    CLI::App app{
+        "Steady: HRV biofeedback trainer. Paced breathing with your heart rhythm on screen."};
     app.require_subcommand(1);
     int status = 0;
     steady::cli::add_analyze_command(app, &status);

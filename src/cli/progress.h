@@ -9,12 +9,12 @@
 namespace steady::cli {
 
 class ProgressBar {
-public:
+  public:
     explicit ProgressBar(std::string label);
     ~ProgressBar();
     void update(std::size_t done, std::size_t total);
 
-private:
+  private:
     std::string label_;
     bool enabled_;
     bool shown_ = false;

@@ -12,7 +12,9 @@ using namespace steady::hrv;
 
 namespace {
 
-ordered_json opt(const std::optional<double>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); }
+ordered_json opt(const std::optional<double>& v) {
+    return v ? ordered_json(*v) : ordered_json(nullptr);
+}
 
 ordered_json settings_json(const AnalysisSettings& s) {
     const SpectrumSettings& sp = s.spectrum;
@@ -23,9 +25,10 @@ ordered_json settings_json(const AnalysisSettings& s) {
             {"welch_segment_s", sp.segment_s},
             {"welch_overlap", sp.overlap},
             {"window", to_string(sp.window)},
-            {"bands_hz", {{"vlf", {sp.vlf.lo_hz, sp.vlf.hi_hz}},
-                          {"lf", {sp.lf.lo_hz, sp.lf.hi_hz}},
-                          {"hf", {sp.hf.lo_hz, sp.hf.hi_hz}}}}};
+            {"bands_hz",
+             {{"vlf", {sp.vlf.lo_hz, sp.vlf.hi_hz}},
+              {"lf", {sp.lf.lo_hz, sp.lf.hi_hz}},
+              {"hf", {sp.hf.lo_hz, sp.hf.hi_hz}}}}};
 }
 
 ordered_json result_json(const AnalysisResult& r, const AnalysisSettings& s) {
@@ -42,25 +45,38 @@ ordered_json result_json(const AnalysisResult& r, const AnalysisSettings& s) {
                       {"percent", r.artifacts.percent}};
     if (r.time) {
         const TimeDomain& t = *r.time;
-        j["time"] = {{"mean_rr_ms", t.mean_rr_ms}, {"sdnn_ms", t.sdnn_ms},
-                     {"rmssd_ms", t.rmssd_ms},     {"sdsd_ms", t.sdsd_ms},
-                     {"nn50", t.nn50},             {"pnn50_pct", t.pnn50_pct},
-                     {"nn20", t.nn20},             {"pnn20_pct", t.pnn20_pct},
-                     {"mean_hr_bpm", t.mean_hr_bpm}, {"min_hr_bpm", t.min_hr_bpm},
-                     {"max_hr_bpm", t.max_hr_bpm}, {"sd_hr_bpm", t.sd_hr_bpm},
+        j["time"] = {{"mean_rr_ms", t.mean_rr_ms},
+                     {"sdnn_ms", t.sdnn_ms},
+                     {"rmssd_ms", t.rmssd_ms},
+                     {"sdsd_ms", t.sdsd_ms},
+                     {"nn50", t.nn50},
+                     {"pnn50_pct", t.pnn50_pct},
+                     {"nn20", t.nn20},
+                     {"pnn20_pct", t.pnn20_pct},
+                     {"mean_hr_bpm", t.mean_hr_bpm},
+                     {"min_hr_bpm", t.min_hr_bpm},
+                     {"max_hr_bpm", t.max_hr_bpm},
+                     {"sd_hr_bpm", t.sd_hr_bpm},
                      {"triangular_index", t.triangular_index}};
     } else {
         j["time"] = nullptr;
     }
     if (r.frequency) {
         const FrequencyDomain& f = *r.frequency;
-        j["frequency"] = {{"vlf_ms2", f.vlf_ms2},         {"lf_ms2", f.lf_ms2},
-                          {"hf_ms2", f.hf_ms2},           {"total_ms2", f.total_ms2},
-                          {"vlf_pct", f.vlf_pct},         {"lf_pct", f.lf_pct},
-                          {"hf_pct", f.hf_pct},           {"lf_nu", f.lf_nu},
-                          {"hf_nu", f.hf_nu},             {"lf_hf", opt(f.lf_hf)},
-                          {"vlf_peak_hz", f.vlf_peak_hz}, {"lf_peak_hz", f.lf_peak_hz},
-                          {"hf_peak_hz", f.hf_peak_hz},   {"settings", settings_json(s)}};
+        j["frequency"] = {{"vlf_ms2", f.vlf_ms2},
+                          {"lf_ms2", f.lf_ms2},
+                          {"hf_ms2", f.hf_ms2},
+                          {"total_ms2", f.total_ms2},
+                          {"vlf_pct", f.vlf_pct},
+                          {"lf_pct", f.lf_pct},
+                          {"hf_pct", f.hf_pct},
+                          {"lf_nu", f.lf_nu},
+                          {"hf_nu", f.hf_nu},
+                          {"lf_hf", opt(f.lf_hf)},
+                          {"vlf_peak_hz", f.vlf_peak_hz},
+                          {"lf_peak_hz", f.lf_peak_hz},
+                          {"hf_peak_hz", f.hf_peak_hz},
+                          {"settings", settings_json(s)}};
     } else {
         j["frequency"] = nullptr;
     }
@@ -115,7 +131,8 @@ std::string to_text(const FileReport& r, const AnalysisSettings& s) {
     std::ostringstream o;
     auto row = [&](const std::string& label, const std::string& value, const std::string& unit) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "  %-26s %14s  %s\n", label.c_str(), value.c_str(), unit.c_str());
+        std::snprintf(buf, sizeof buf, "  %-26s %14s  %s\n", label.c_str(), value.c_str(),
+                      unit.c_str());
         o << buf;
     };
     o << "HRV analysis: " << r.file << "\n";
@@ -124,12 +141,18 @@ std::string to_text(const FileReport& r, const AnalysisSettings& s) {
     const SpectrumSettings& sp = s.spectrum;
     o << "Settings\n";
     row("Artifact correction", std::string(to_string(s.artifacts.method)), "");
-    row("Interpolation", std::string(to_string(sp.interpolation)) + " " + num(sp.resample_hz, 1), "Hz");
-    row("Detrending", std::string(to_string(sp.detrend)) +
-                          (sp.detrend == Detrend::smoothness_priors ? " l=" + num(sp.lambda, 0) : ""), "");
-    row("Welch segment / overlap", num(sp.segment_s, 0) + " / " + num(100 * sp.overlap, 0), "s / %");
+    row("Interpolation", std::string(to_string(sp.interpolation)) + " " + num(sp.resample_hz, 1),
+        "Hz");
+    row("Detrending",
+        std::string(to_string(sp.detrend)) +
+            (sp.detrend == Detrend::smoothness_priors ? " l=" + num(sp.lambda, 0) : ""),
+        "");
+    row("Welch segment / overlap", num(sp.segment_s, 0) + " / " + num(100 * sp.overlap, 0),
+        "s / %");
     o << "\nArtifacts\n";
-    row("Flagged", std::to_string(a.artifacts.flagged.size()) + " (" + num(a.artifacts.percent, 2) + " %)", "beats");
+    row("Flagged",
+        std::to_string(a.artifacts.flagged.size()) + " (" + num(a.artifacts.percent, 2) + " %)",
+        "beats");
     row("Corrected", std::to_string(a.artifacts.corrected), "beats");
     std::map<std::string, int> by_type;
     for (const FlaggedBeat& f : a.artifacts.flagged) ++by_type[std::string(to_string(f.type))];
@@ -154,9 +177,14 @@ std::string to_text(const FileReport& r, const AnalysisSettings& s) {
     o << "\nFrequency domain (Welch FFT)\n";
     if (a.frequency) {
         const FrequencyDomain& f = *a.frequency;
-        row("VLF power", num(f.vlf_ms2, 2), "ms2  (" + num(f.vlf_pct, 1) + " %, peak " + num(f.vlf_peak_hz, 4) + " Hz)");
-        row("LF power", num(f.lf_ms2, 2), "ms2  (" + num(f.lf_pct, 1) + " %, " + num(f.lf_nu, 1) + " n.u., peak " + num(f.lf_peak_hz, 4) + " Hz)");
-        row("HF power", num(f.hf_ms2, 2), "ms2  (" + num(f.hf_pct, 1) + " %, " + num(f.hf_nu, 1) + " n.u., peak " + num(f.hf_peak_hz, 4) + " Hz)");
+        row("VLF power", num(f.vlf_ms2, 2),
+            "ms2  (" + num(f.vlf_pct, 1) + " %, peak " + num(f.vlf_peak_hz, 4) + " Hz)");
+        row("LF power", num(f.lf_ms2, 2),
+            "ms2  (" + num(f.lf_pct, 1) + " %, " + num(f.lf_nu, 1) + " n.u., peak " +
+                num(f.lf_peak_hz, 4) + " Hz)");
+        row("HF power", num(f.hf_ms2, 2),
+            "ms2  (" + num(f.hf_pct, 1) + " %, " + num(f.hf_nu, 1) + " n.u., peak " +
+                num(f.hf_peak_hz, 4) + " Hz)");
         row("Total power", num(f.total_ms2, 2), "ms2");
         row("LF/HF", num(f.lf_hf, 3), "");
     } else {
@@ -205,7 +233,9 @@ std::string csv_header() {
 }
 
 namespace {
-std::string csv_field(const std::optional<double>& v) { return v ? num(*v, 6) : std::string(); }
+std::string csv_field(const std::optional<double>& v) {
+    return v ? num(*v, 6) : std::string();
+}
 
 std::string csv_quote(const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -214,20 +244,33 @@ std::string csv_quote(const std::string& s) {
     return out + "\"";
 }
 
-std::string csv_row(const std::string& file, double start_s, double end_s, const AnalysisResult& a) {
+std::string csv_row(const std::string& file, double start_s, double end_s,
+                    const AnalysisResult& a) {
     auto t = [&](auto member) -> std::optional<double> {
-        return a.time ? std::optional<double>(static_cast<double>((*a.time).*member)) : std::nullopt;
+        return a.time ? std::optional<double>(static_cast<double>((*a.time).*member))
+                      : std::nullopt;
     };
     auto f = [&](auto member) -> std::optional<double> {
         return a.frequency ? std::optional<double>((*a.frequency).*member) : std::nullopt;
     };
     const std::optional<double> lf_hf = a.frequency ? a.frequency->lf_hf : std::nullopt;
     std::vector<std::optional<double>> cols = {
-        t(&TimeDomain::mean_rr_ms), t(&TimeDomain::sdnn_ms),   t(&TimeDomain::rmssd_ms),
-        t(&TimeDomain::pnn50_pct),  t(&TimeDomain::mean_hr_bpm), f(&FrequencyDomain::vlf_ms2),
-        f(&FrequencyDomain::lf_ms2), f(&FrequencyDomain::hf_ms2), lf_hf,
-        f(&FrequencyDomain::lf_nu), f(&FrequencyDomain::hf_nu), a.nonlinear.sd1_ms,
-        a.nonlinear.sd2_ms, a.nonlinear.dfa_alpha1, a.nonlinear.dfa_alpha2, a.nonlinear.sampen,
+        t(&TimeDomain::mean_rr_ms),
+        t(&TimeDomain::sdnn_ms),
+        t(&TimeDomain::rmssd_ms),
+        t(&TimeDomain::pnn50_pct),
+        t(&TimeDomain::mean_hr_bpm),
+        f(&FrequencyDomain::vlf_ms2),
+        f(&FrequencyDomain::lf_ms2),
+        f(&FrequencyDomain::hf_ms2),
+        lf_hf,
+        f(&FrequencyDomain::lf_nu),
+        f(&FrequencyDomain::hf_nu),
+        a.nonlinear.sd1_ms,
+        a.nonlinear.sd2_ms,
+        a.nonlinear.dfa_alpha1,
+        a.nonlinear.dfa_alpha2,
+        a.nonlinear.sampen,
         a.coherence ? std::optional<double>(a.coherence->ratio_mean) : std::nullopt,
         a.respiration_rate_bpm};
     std::string row = csv_quote(file) + "," + num(start_s, 3) + "," + num(end_s, 3) + "," +

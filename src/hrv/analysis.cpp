@@ -72,7 +72,8 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
         if (out.duration_s < kAdviseSecondsLf) {
             warn.push_back("LF power is unreliable under " + fmt(kAdviseSecondsLf) + " s" + got_s);
         } else if (out.duration_s < kAdviseSecondsVlf) {
-            warn.push_back("VLF power is unreliable under " + fmt(kAdviseSecondsVlf) + " s" + got_s);
+            warn.push_back("VLF power is unreliable under " + fmt(kAdviseSecondsVlf) + " s" +
+                           got_s);
         }
         if (!out.frequency->lf_hf) warn.push_back("lf_hf: HF power is zero");
     } else {
@@ -125,9 +126,9 @@ AnalysisResult Analyzer::analyze(std::span<const double> rr_ms, std::span<const 
     Screened s = screen(rr_ms, t_s, settings_.artifacts);
     out.artifacts = std::move(s.report);
     compute_metrics(s.rr_ms, s.t_s, out);
-    const std::size_t removed = static_cast<std::size_t>(std::count_if(
-        out.artifacts.flagged.begin(), out.artifacts.flagged.end(),
-        [](const FlaggedBeat& f) { return f.type == ArtifactType::out_of_range; }));
+    const std::size_t removed = static_cast<std::size_t>(
+        std::count_if(out.artifacts.flagged.begin(), out.artifacts.flagged.end(),
+                      [](const FlaggedBeat& f) { return f.type == ArtifactType::out_of_range; }));
     if (removed > 0) {
         out.warnings.push_back(std::to_string(removed) + " RR values outside " +
                                fmt(settings_.artifacts.min_rr_ms) + "-" +
@@ -157,9 +158,9 @@ std::vector<WindowResult> Analyzer::analyze_windows(
         std::max(0.0, std::floor((last - origin - window_s) / step_s + 1e-9)) + 1);
     windows.reserve(total);
     // Flags carry input indices; place them in windows by the input beat's time.
-    const std::vector<double> input_t =
-        t_s.size() == rr_ms.size() ? std::vector<double>(t_s.begin(), t_s.end())
-                                   : beat_times_s(rr_ms);
+    const std::vector<double> input_t = t_s.size() == rr_ms.size()
+                                            ? std::vector<double>(t_s.begin(), t_s.end())
+                                            : beat_times_s(rr_ms);
     // 64-s coherence windows once over the record; each sliding window averages those inside
     // it (identical to recomputing them when step_s is a multiple of the 5-s coherence step).
     const std::vector<TimedCoherence> coherence =

@@ -16,9 +16,9 @@ namespace steady::hrv {
 
 // Minimum record needed per metric group; shorter records leave the group empty with a warning
 // that says what it needs.
-constexpr double kMinSecondsFrequency = 60.0;   // one full cycle of 0.04 Hz needs 25 s; HF 60 s
-constexpr double kAdviseSecondsLf = 120.0;      // Task Force: LF needs about 2 minutes
-constexpr double kAdviseSecondsVlf = 300.0;     // VLF is unreliable under 5 minutes
+constexpr double kMinSecondsFrequency = 60.0;  // one full cycle of 0.04 Hz needs 25 s; HF 60 s
+constexpr double kAdviseSecondsLf = 120.0;     // Task Force: LF needs about 2 minutes
+constexpr double kAdviseSecondsVlf = 300.0;    // VLF is unreliable under 5 minutes
 
 struct WindowResult {
     double start_s = 0;
@@ -28,7 +28,7 @@ struct WindowResult {
 
 // Reused across calls: FFT plans are made once per length.
 class Analyzer {
-public:
+  public:
     explicit Analyzer(AnalysisSettings settings = {}) : settings_(std::move(settings)) {}
 
     const AnalysisSettings& settings() const { return settings_; }
@@ -40,10 +40,10 @@ public:
     // record, on the series screened for artifacts once as a whole (flag indices stay global).
     // `progress(done, total)` is called after each window when given.
     std::vector<WindowResult> analyze_windows(
-        std::span<const double> rr_ms, std::span<const double> t_s, double window_s,
-        double step_s, const std::function<void(std::size_t, std::size_t)>& progress = {});
+        std::span<const double> rr_ms, std::span<const double> t_s, double window_s, double step_s,
+        const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-private:
+  private:
     // Metrics for an already screened series with consistent beat times.
     // `coherence`: precomputed 64-s windows to summarise instead of computing them again.
     void compute_metrics(std::span<const double> rr_ms, std::span<const double> t_s,

@@ -13,7 +13,7 @@ namespace {
 // Sorted multiset over a sliding window: O(w) insert/erase by memmove, cache friendly for the
 // small windows used here (11 and 91 beats).
 class SortedWindow {
-public:
+  public:
     void insert(double v) { data_.insert(std::upper_bound(data_.begin(), data_.end(), v), v); }
     void erase(double v) {
         auto it = std::lower_bound(data_.begin(), data_.end(), v);
@@ -27,7 +27,7 @@ public:
         return data_[lo] + (pos - static_cast<double>(lo)) * (data_[hi] - data_[lo]);
     }
 
-private:
+  private:
     std::vector<double> data_;
 };
 
@@ -71,10 +71,14 @@ void add_flag(std::vector<FlaggedBeat>& flags, std::size_t index, ArtifactType t
 
 double threshold_method_seconds(ArtifactMethod m) {
     switch (m) {
-        case ArtifactMethod::threshold_low: return 0.35;
-        case ArtifactMethod::threshold_medium: return 0.25;
-        case ArtifactMethod::threshold_strong: return 0.15;
-        default: return 0.0;
+        case ArtifactMethod::threshold_low:
+            return 0.35;
+        case ArtifactMethod::threshold_medium:
+            return 0.25;
+        case ArtifactMethod::threshold_strong:
+            return 0.15;
+        default:
+            return 0.0;
     }
 }
 
@@ -101,10 +105,14 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
     std::vector<double> s12(n, 0.0), s22(n, 0.0);
     for (std::size_t u = 0; u < n; ++u) {
         const auto i = static_cast<long>(u);
-        if (drrs[u] > 0) s12[u] = std::max(d(i - 1), d(i + 1));
-        else if (drrs[u] < 0) s12[u] = std::min(d(i - 1), d(i + 1));
-        if (drrs[u] >= 0) s22[u] = std::min(d(i + 1), d(i + 2));
-        else s22[u] = std::max(d(i + 1), d(i + 2));
+        if (drrs[u] > 0)
+            s12[u] = std::max(d(i - 1), d(i + 1));
+        else if (drrs[u] < 0)
+            s12[u] = std::min(d(i - 1), d(i + 1));
+        if (drrs[u] >= 0)
+            s22[u] = std::min(d(i + 1), d(i + 2));
+        else
+            s22[u] = std::max(d(i + 1), d(i + 2));
     }
 
     // mRR: deviation from the 11-beat median, negative deviations doubled, normalised by th2.
@@ -137,7 +145,7 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
         for (std::size_t c = 0; c < count; ++c) {
             const std::size_t j = candidates[c];
             const bool eq3 = drrs[j] > 1 && s22[j] < -1;  // long
-            const bool eq4 = std::abs(mrrs[j]) > 3;        // long or short
+            const bool eq4 = std::abs(mrrs[j]) > 3;       // long or short
             const bool eq5 = drrs[j] < -1 && s22[j] > 1;  // short
             ++i;
             if (!(eq3 || eq4 || eq5)) continue;
@@ -150,7 +158,8 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
             } else if (eq3 && eq6) {
                 add_flag(flags, j, ArtifactType::missed);
             } else {
-                add_flag(flags, j, rr[j] > medrr[j] ? ArtifactType::long_beat : ArtifactType::short_beat);
+                add_flag(flags, j,
+                         rr[j] > medrr[j] ? ArtifactType::long_beat : ArtifactType::short_beat);
             }
         }
     }

@@ -111,8 +111,10 @@ std::optional<Coherence> coherence_over_record(std::span<const double> t_s,
 std::optional<double> respiration_rate_bpm(const Spectrum& sp) {
     const auto& p = sp.psd_ms2_hz;
     if (p.size() < 3 || !(sp.df_hz > 0)) return std::nullopt;
-    const auto k_lo = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kRespirationMinHz / sp.df_hz - 1e-9)));
-    const auto k_hi = std::min(p.size() - 2, static_cast<std::size_t>(std::floor(kRespirationMaxHz / sp.df_hz + 1e-9)));
+    const auto k_lo = std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::ceil(kRespirationMinHz / sp.df_hz - 1e-9)));
+    const auto k_hi = std::min(
+        p.size() - 2, static_cast<std::size_t>(std::floor(kRespirationMaxHz / sp.df_hz + 1e-9)));
     if (k_lo > k_hi) return std::nullopt;
     std::size_t peak = k_lo;
     for (std::size_t k = k_lo; k <= k_hi; ++k) {

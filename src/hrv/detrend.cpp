@@ -8,14 +8,19 @@ namespace steady::hrv {
 
 std::vector<double> smoothness_priors_trend(std::span<const double> z, double lambda) {
     const std::size_t n = z.size();
-    if (n < 3) return std::vector<double>(n, n ? std::accumulate(z.begin(), z.end(), 0.0) / double(n) : 0.0);
+    if (n < 3)
+        return std::vector<double>(n,
+                                   n ? std::accumulate(z.begin(), z.end(), 0.0) / double(n) : 0.0);
     const double l2 = lambda * lambda;
     // Bands of A = I + l2 * D2'D2: diagonal a0, first off-diagonal a1, second a2.
     auto a0 = [&](std::size_t i) {
         double v;
-        if (i == 0 || i == n - 1) v = 1;
-        else if (i == 1 || i == n - 2) v = 5;
-        else v = 6;
+        if (i == 0 || i == n - 1)
+            v = 1;
+        else if (i == 1 || i == n - 2)
+            v = 5;
+        else
+            v = 6;
         if (n == 3 && i == 1) v = 4;
         return 1.0 + l2 * v;
     };
@@ -66,7 +71,8 @@ void detrend(std::span<double> x, Detrend method, double lambda) {
             }
             const double mean = sy / static_cast<double>(n);
             const double slope = skk > 0 ? sky / skk : 0.0;
-            for (std::size_t k = 0; k < n; ++k) x[k] -= mean + slope * (static_cast<double>(k) - kc);
+            for (std::size_t k = 0; k < n; ++k)
+                x[k] -= mean + slope * (static_cast<double>(k) - kc);
             return;
         }
         case Detrend::smoothness_priors: {

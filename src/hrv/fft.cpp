@@ -25,7 +25,8 @@ FftPlanCache::~FftPlanCache() = default;
 
 FftPlanCache::Plan& FftPlanCache::plan(std::size_t nfft) {
     if (nfft < 2 || nfft % 2 != 0) {
-        throw std::invalid_argument("FFT length must be even and >= 2, got " + std::to_string(nfft));
+        throw std::invalid_argument("FFT length must be even and >= 2, got " +
+                                    std::to_string(nfft));
     }
     auto it = plans_.find(nfft);
     if (it == plans_.end()) it = plans_.emplace(nfft, std::make_unique<Plan>(nfft)).first;

@@ -14,7 +14,7 @@ namespace steady::hrv {
 
 // Not thread-safe: one cache per analysing thread (each Analyzer owns one).
 class FftPlanCache {
-public:
+  public:
     FftPlanCache();
     ~FftPlanCache();
     FftPlanCache(const FftPlanCache&) = delete;
@@ -26,7 +26,7 @@ public:
 
     std::size_t plans() const { return plans_.size(); }
 
-private:
+  private:
     struct Plan;
     Plan& plan(std::size_t nfft);
     std::map<std::size_t, std::unique_ptr<Plan>> plans_;

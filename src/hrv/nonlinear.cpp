@@ -40,7 +40,8 @@ std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int 
         const std::size_t boxes = n / L;
         const double jc = (static_cast<double>(L) - 1) / 2;  // centred local index: exact sums
         double sjj = 0;
-        for (std::size_t j = 0; j < L; ++j) sjj += (static_cast<double>(j) - jc) * (static_cast<double>(j) - jc);
+        for (std::size_t j = 0; j < L; ++j)
+            sjj += (static_cast<double>(j) - jc) * (static_cast<double>(j) - jc);
         double residual = 0;
         for (std::size_t b = 0; b < boxes; ++b) {
             const double* seg = y.data() + b * L;
@@ -48,7 +49,8 @@ std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int 
             for (std::size_t j = 0; j < L; ++j) ym += seg[j];
             ym /= static_cast<double>(L);
             double sjy = 0;
-            for (std::size_t j = 0; j < L; ++j) sjy += (static_cast<double>(j) - jc) * (seg[j] - ym);
+            for (std::size_t j = 0; j < L; ++j)
+                sjy += (static_cast<double>(j) - jc) * (seg[j] - ym);
             const double slope = sjy / sjj;
             for (std::size_t j = 0; j < L; ++j) {
                 const double e = seg[j] - ym - slope * (static_cast<double>(j) - jc);
@@ -72,7 +74,8 @@ std::optional<double> sample_entropy(std::span<const double> x, int m, double r)
     const std::size_t templates = n - mm;  // same count for lengths m and m+1
     std::vector<std::size_t> order(templates);
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
     unsigned long long matches_m = 0, matches_m1 = 0;
     for (std::size_t p = 0; p < templates; ++p) {
         const std::size_t i = order[p];

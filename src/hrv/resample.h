@@ -19,8 +19,9 @@ std::vector<double> resample_uniform(std::span<const double> t_s, std::span<cons
                                      double fs_hz, Interpolation method);
 
 // Samples at t0 + k/fs for k < count; outside the knots the end pieces extrapolate.
-std::vector<double> resample_grid(std::span<const double> t_s, std::span<const double> y, double t0_s,
-                                  double fs_hz, std::size_t count, Interpolation method);
+std::vector<double> resample_grid(std::span<const double> t_s, std::span<const double> y,
+                                  double t0_s, double fs_hz, std::size_t count,
+                                  Interpolation method);
 
 // Beat times in s as the running sum of RR (ms): t_i = sum_{k<=i} rr_k / 1000.
 std::vector<double> beat_times_s(std::span<const double> rr_ms);

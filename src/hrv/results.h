@@ -44,8 +44,8 @@ struct TimeDomain {
 };
 
 struct Spectrum {
-    double df_hz = 0;                 // bin spacing
-    std::vector<double> psd_ms2_hz;   // one-sided, bins 0 .. nfft/2
+    double df_hz = 0;                // bin spacing
+    std::vector<double> psd_ms2_hz;  // one-sided, bins 0 .. nfft/2
     std::size_t segments = 0;
     double freq_hz(std::size_t bin) const { return static_cast<double>(bin) * df_hz; }
 };
@@ -73,9 +73,9 @@ struct Coherence {
 };
 
 struct AnalysisResult {
-    std::size_t beats = 0;      // intervals analysed (after correction)
+    std::size_t beats = 0;  // intervals analysed (after correction)
     std::size_t input_beats = 0;
-    double duration_s = 0;      // sum of the analysed intervals
+    double duration_s = 0;  // sum of the analysed intervals
     ArtifactReport artifacts;
     std::optional<TimeDomain> time;
     std::optional<FrequencyDomain> frequency;

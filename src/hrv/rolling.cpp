@@ -27,7 +27,9 @@ void RollingHrv::grow() {
     mask_ = ring_.size() - 1;
 }
 
-void RollingHrv::mark_gap() { gap_pending_ = true; }
+void RollingHrv::mark_gap() {
+    gap_pending_ = true;
+}
 
 void RollingHrv::append(double t_s, double rr_ms) {
     if (size_ == ring_.size()) grow();
@@ -48,7 +50,8 @@ void RollingHrv::append(double t_s, double rr_ms) {
     }
     // Drop beats older than the history and both windows need.
     const double keep_from = t_s - std::max({config_.history_s, short_.length_s, long_.length_s});
-    while (size_ > 1 && at(first_).t_s <= keep_from && first_ < std::min(short_.start, long_.start)) {
+    while (size_ > 1 && at(first_).t_s <= keep_from &&
+           first_ < std::min(short_.start, long_.start)) {
         ++first_;
         --size_;
     }
@@ -93,7 +96,8 @@ void RollingHrv::update_metrics() {
     metrics_.rmssd_short_ms.reset();
     metrics_.rmssd_long_ms.reset();
     if (short_.diffs > 0) {
-        metrics_.rmssd_short_ms = std::sqrt(std::max(0.0, short_.sum_sq_diff) / double(short_.diffs));
+        metrics_.rmssd_short_ms =
+            std::sqrt(std::max(0.0, short_.sum_sq_diff) / double(short_.diffs));
     }
     if (long_.diffs > 0) {
         metrics_.rmssd_long_ms = std::sqrt(std::max(0.0, long_.sum_sq_diff) / double(long_.diffs));

@@ -16,9 +16,9 @@
 namespace steady::hrv {
 
 struct RollingMetrics {
-    double t_s = 0;                // time of the last beat
-    std::size_t beats = 0;         // beats appended so far
-    double hr_bpm = 0;             // 60000 / mean RR over the short window
+    double t_s = 0;                        // time of the last beat
+    std::size_t beats = 0;                 // beats appended so far
+    double hr_bpm = 0;                     // 60000 / mean RR over the short window
     std::optional<double> rmssd_short_ms;  // over the short window (30 s by default)
     std::optional<double> rmssd_long_ms;   // over the long window (60 s)
     std::optional<double> mean_rr_long_ms;
@@ -32,7 +32,7 @@ struct RollingConfig {
 };
 
 class RollingHrv {
-public:
+  public:
     using Config = RollingConfig;
     RollingHrv() : RollingHrv(RollingConfig{}) {}
     explicit RollingHrv(Config config);
@@ -52,7 +52,7 @@ public:
     // Beats currently buffered (for tests and the engine).
     std::size_t buffered() const { return size_; }
 
-private:
+  private:
     struct Beat {
         double t_s;
         double rr_ms;

@@ -24,7 +24,7 @@ struct ArtifactSettings {
     double min_rr_ms = 250.0;   // physiological range: 240 beats/min
     double max_rr_ms = 2500.0;  // 24 beats/min
     // Lipponen & Tarvainen (2019) constants, as published.
-    double alpha = 5.2;           // threshold = alpha x quartile deviation
+    double alpha = 5.2;  // threshold = alpha x quartile deviation
     int threshold_window_beats = 91;
     int median_window_beats = 11;
     double c1 = 0.13;
@@ -62,13 +62,13 @@ struct CoherenceSettings {
     double window_s = 64.0;  // HeartMath: last 64 s of beats
     double step_s = 5.0;     // recomputed every 5 s
     double resample_hz = 2.0;
-    Band search{0.04, 0.26};    // where the peak is looked for
+    Band search{0.04, 0.26};           // where the peak is looked for
     double peak_halfwidth_hz = 0.015;  // peak power = power within +-0.015 Hz of the peak
 };
 
 struct TimeDomainSettings {
-    double nn_threshold_a_ms = 50.0;  // NN50
-    double nn_threshold_b_ms = 20.0;  // NN20
+    double nn_threshold_a_ms = 50.0;           // NN50
+    double nn_threshold_b_ms = 20.0;           // NN20
     double histogram_bin_ms = 1000.0 / 128.0;  // 7.8125 ms, Kubios / Task Force
 };
 

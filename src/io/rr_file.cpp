@@ -85,8 +85,9 @@ double number_or_throw(std::string_view field, const std::string& source, std::s
     auto v = to_number(field);
     if (!v) {
         std::string_view t = unquote(field);
-        throw InputError(source, line, t.empty() ? "empty value where a number was expected"
-                                                 : shown(t) + " is not a number");
+        throw InputError(
+            source, line,
+            t.empty() ? "empty value where a number was expected" : shown(t) + " is not a number");
     }
     return *v;
 }
@@ -146,8 +147,9 @@ RrRecording parse_plain(const std::vector<Line>& lines, const std::string& sourc
         std::string_view t = trim(l.text);
         if (t.find_first_of(",;\t ") != std::string_view::npos) {
             throw InputError(source, l.number,
-                             shown(t) + " has several fields; a file with columns needs a header "
-                                        "line naming them (e.g. \"time,rr\")");
+                             shown(t) +
+                                 " has several fields; a file with columns needs a header "
+                                 "line naming them (e.g. \"time,rr\")");
         }
         rec.rr_ms.push_back(number_or_throw(t, source, l.number));
     }
@@ -178,8 +180,8 @@ Units units_from_name(const std::string& name) {
     return Units::detect;
 }
 
-RrRecording parse_csv(const std::vector<Line>& lines, std::size_t header_at, const std::string& source,
-                      Units requested) {
+RrRecording parse_csv(const std::vector<Line>& lines, std::size_t header_at,
+                      const std::string& source, Units requested) {
     const Line& header_line = lines[header_at];
     char delim = detect_delimiter(header_line.text);
     std::vector<std::string> names;
@@ -310,7 +312,8 @@ RrRecording read_rr_file(const std::string& path, Units units) {
         return parse_rr(text, "<stdin>", units);
     }
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "is a directory, not an RR file");
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(path, 0, "is a directory, not an RR file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream buffer;

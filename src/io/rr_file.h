@@ -18,12 +18,12 @@ enum class Units { detect, ms, s };
 
 // Bad input: says which source, which line (0 = the file as a whole) and why.
 class InputError : public std::runtime_error {
-public:
+  public:
     InputError(std::string source, std::size_t line, const std::string& reason);
     const std::string& source() const { return source_; }
     std::size_t line() const { return line_; }
 
-private:
+  private:
     std::string source_;
     std::size_t line_;
 };

@@ -3,14 +3,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 
@@ -51,7 +51,9 @@ Run run(const std::string& args, const std::string& stdin_file = "") {
     return r;
 }
 
-std::string data(const std::string& name) { return std::string(STEADY_TEST_DATA) + "/" + name; }
+std::string data(const std::string& name) {
+    return std::string(STEADY_TEST_DATA) + "/" + name;
+}
 
 std::string write_temp(const std::string& content) {
     const std::string path = temp_path(".txt");
@@ -72,19 +74,20 @@ TEST_CASE("JSON output has exactly the documented keys", "[cli]") {
     REQUIRE(r.status == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(keys(j) == std::set<std::string>{"file", "beats", "duration_s", "artifacts", "time",
-                                            "frequency", "nonlinear", "coherence", "respiration",
-                                            "warnings"});
-    CHECK(keys(j["artifacts"]) == std::set<std::string>{"method", "flagged", "corrected", "percent"});
+                                           "frequency", "nonlinear", "coherence", "respiration",
+                                           "warnings"});
+    CHECK(keys(j["artifacts"]) ==
+          std::set<std::string>{"method", "flagged", "corrected", "percent"});
     CHECK(keys(j["time"]) == std::set<std::string>{"mean_rr_ms", "sdnn_ms", "rmssd_ms", "sdsd_ms",
-                                                    "nn50", "pnn50_pct", "nn20", "pnn20_pct",
-                                                    "mean_hr_bpm", "min_hr_bpm", "max_hr_bpm",
-                                                    "sd_hr_bpm", "triangular_index"});
-    CHECK(keys(j["frequency"]) ==
-          std::set<std::string>{"vlf_ms2", "lf_ms2", "hf_ms2", "total_ms2", "vlf_pct", "lf_pct",
-                                "hf_pct", "lf_nu", "hf_nu", "lf_hf", "vlf_peak_hz", "lf_peak_hz",
-                                "hf_peak_hz", "settings"});
+                                                   "nn50", "pnn50_pct", "nn20", "pnn20_pct",
+                                                   "mean_hr_bpm", "min_hr_bpm", "max_hr_bpm",
+                                                   "sd_hr_bpm", "triangular_index"});
+    CHECK(keys(j["frequency"]) == std::set<std::string>{"vlf_ms2", "lf_ms2", "hf_ms2", "total_ms2",
+                                                        "vlf_pct", "lf_pct", "hf_pct", "lf_nu",
+                                                        "hf_nu", "lf_hf", "vlf_peak_hz",
+                                                        "lf_peak_hz", "hf_peak_hz", "settings"});
     CHECK(keys(j["nonlinear"]) == std::set<std::string>{"sd1_ms", "sd2_ms", "sd2_sd1", "dfa_alpha1",
-                                                         "dfa_alpha2", "sampen"});
+                                                        "dfa_alpha2", "sampen"});
     CHECK(keys(j["coherence"]) == std::set<std::string>{"ratio_mean", "score_mean", "peak_hz"});
     CHECK(keys(j["respiration"]) == std::set<std::string>{"rate_bpm"});
     CHECK(j["beats"] == 4684);
@@ -99,14 +102,16 @@ TEST_CASE("options reach the analysis: --detrend none reproduces Kubios LF", "[c
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["frequency"]["lf_ms2"].get<double>() == Approx(2776.5983).epsilon(0.005));
     CHECK(j["frequency"]["settings"]["detrend"] == "none");
-    const Run lin = run("analyze --format json --detrend none --interp linear " + data("series_1_rr_ms.txt"));
+    const Run lin =
+        run("analyze --format json --detrend none --interp linear " + data("series_1_rr_ms.txt"));
     const auto k = nlohmann::json::parse(lin.out);
     // Linear interpolation cuts HF (hrv-methods.md: by 13-28 % on real recordings).
     CHECK(k["frequency"]["hf_ms2"].get<double>() < 0.9 * j["frequency"]["hf_ms2"].get<double>());
 }
 
 TEST_CASE("several files give an array, stdin is read with -", "[cli]") {
-    const Run r = run("analyze --format json " + data("real_rri.txt") + " " + data("systole_rr.csv"));
+    const Run r =
+        run("analyze --format json " + data("real_rri.txt") + " " + data("systole_rr.csv"));
     REQUIRE(r.status == 0);
     const auto j = nlohmann::json::parse(r.out);
     REQUIRE(j.is_array());
@@ -142,7 +147,8 @@ TEST_CASE("a too-short file gives nulls with reasons", "[cli]") {
     CHECK(j["nonlinear"]["dfa_alpha1"].is_null());
     CHECK(j["time"]["rmssd_ms"].get<double>() > 0);
     const std::string warnings = j["warnings"].dump();
-    CHECK(warnings.find("frequency domain and respiration need at least 60.0 s") != std::string::npos);
+    CHECK(warnings.find("frequency domain and respiration need at least 60.0 s") !=
+          std::string::npos);
     CHECK(warnings.find("dfa_alpha1 needs at least 64 beats") != std::string::npos);
     std::remove(shortf.c_str());
 }

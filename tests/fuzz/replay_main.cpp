@@ -41,10 +41,18 @@ int main(int argc, char** argv) {
         for (int e = 0; e < edits && !s.empty(); ++e) {
             const std::size_t at = rng() % s.size();
             switch (rng() % 4) {
-                case 0: s[at] = alphabet[rng() % alphabet.size()]; break;
-                case 1: s.erase(at, 1 + rng() % 16); break;
-                case 2: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-                case 3: s.resize(at); break;
+                case 0:
+                    s[at] = alphabet[rng() % alphabet.size()];
+                    break;
+                case 1:
+                    s.erase(at, 1 + rng() % 16);
+                    break;
+                case 2:
+                    s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+                    break;
+                case 3:
+                    s.resize(at);
+                    break;
             }
         }
         run(s);

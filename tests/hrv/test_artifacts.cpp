@@ -44,7 +44,8 @@ Corrupted corrupt(const std::vector<double>& clean, unsigned seed) {
                 c.rr.push_back(0.4 * clean[i]);
                 c.rr.push_back(0.6 * clean[i]);
             } else {
-                const double early = (0.25 + 0.1 * std::uniform_real_distribution<>(0, 1)(rng)) * clean[i];
+                const double early =
+                    (0.25 + 0.1 * std::uniform_real_distribution<>(0, 1)(rng)) * clean[i];
                 c.rr.push_back(clean[i] - early);
                 c.rr.push_back(clean[i + 1] + early);
                 ++i;
@@ -129,7 +130,8 @@ TEST_CASE("each flagged beat keeps its index and class", "[artifacts]") {
     s.method = hrv::ArtifactMethod::automatic;
     const auto flags = hrv::detect_lipponen_tarvainen(rr, s);
     auto has = [&](std::size_t i, hrv::ArtifactType t) {
-        return std::any_of(flags.begin(), flags.end(), [&](auto f) { return f.index == i && f.type == t; });
+        return std::any_of(flags.begin(), flags.end(),
+                           [&](auto f) { return f.index == i && f.type == t; });
     };
     CHECK(has(100, hrv::ArtifactType::missed));
     CHECK(has(200, hrv::ArtifactType::extra));

@@ -31,7 +31,8 @@ Case analyse(const std::string& n) {
     hrv::AnalysisSettings s;
     s.spectrum.detrend = hrv::Detrend::none;  // as in the exports' settings block
     hrv::Analyzer a(s);
-    return {n, a.analyze(rec.rr_ms), test::read_kubios_export(dir + "/series_" + n + "_kubios_hrv.txt")};
+    return {n, a.analyze(rec.rr_ms),
+            test::read_kubios_export(dir + "/series_" + n + "_kubios_hrv.txt")};
 }
 
 }  // namespace

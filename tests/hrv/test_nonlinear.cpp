@@ -25,7 +25,8 @@ std::optional<double> sampen_brute(const std::vector<double>& x, int m, double r
     for (std::size_t i = 0; i < T; ++i) {
         for (std::size_t j = i + 1; j < T; ++j) {
             bool match = true;
-            for (std::size_t k = 0; k < mm && match; ++k) match = std::abs(x[i + k] - x[j + k]) <= r;
+            for (std::size_t k = 0; k < mm && match; ++k)
+                match = std::abs(x[i + k] - x[j + k]) <= r;
             if (!match) continue;
             ++B;
             A += std::abs(x[i + mm] - x[j + mm]) <= r;

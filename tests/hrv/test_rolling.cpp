@@ -45,7 +45,8 @@ TEST_CASE("a marked gap keeps successive differences from spanning it", "[rollin
     CHECK(*rolling.metrics().rmssd_short_ms == Approx(0).margin(1e-12));
 }
 
-TEST_CASE("live spectral refresh equals the whole-record code on the same beats", "[rolling][dsp]") {
+TEST_CASE("live spectral refresh equals the whole-record code on the same beats",
+          "[rolling][dsp]") {
     const auto rr = test::physiological_rr(900, 8);
     const auto t = hrv::beat_times_s(rr);
     hrv::RollingHrv rolling;
@@ -70,7 +71,8 @@ TEST_CASE("sliding windows go through the same code as a whole record", "[window
     const auto rr = test::physiological_rr(1200, 17);
     hrv::Analyzer a;
     std::size_t calls = 0;
-    const auto windows = a.analyze_windows(rr, {}, 300, 60, [&](std::size_t, std::size_t) { ++calls; });
+    const auto windows =
+        a.analyze_windows(rr, {}, 300, 60, [&](std::size_t, std::size_t) { ++calls; });
     const auto t = hrv::beat_times_s(rr);
     REQUIRE(windows.size() == static_cast<std::size_t>(std::floor((t.back() - 300) / 60)) + 1);
     CHECK(calls == windows.size());

@@ -15,7 +15,8 @@ using namespace steady;
 using steady::test::Tone;
 
 namespace {
-hrv::FrequencyDomain spectrum_of(const std::vector<double>& rr, hrv::Detrend d = hrv::Detrend::none) {
+hrv::FrequencyDomain spectrum_of(const std::vector<double>& rr,
+                                 hrv::Detrend d = hrv::Detrend::none) {
     hrv::SpectrumSettings s;
     s.detrend = d;
     hrv::FftPlanCache plans;
@@ -25,7 +26,9 @@ hrv::FrequencyDomain spectrum_of(const std::vector<double>& rr, hrv::Detrend d =
 }  // namespace
 
 TEST_CASE("a sinusoidal tachogram puts A^2/2 in its band at its frequency", "[dsp][analytic]") {
-    struct Row { double f_hz, a_ms; };
+    struct Row {
+        double f_hz, a_ms;
+    };
     for (Row row : {Row{0.1, 40.0}, Row{0.25, 25.0}, Row{0.02, 30.0}}) {
         INFO("f = " << row.f_hz << " Hz, A = " << row.a_ms << " ms");
         // 600-ms beats: even the HF tone has 6-7 beats per cycle, so the spline follows it. (At
@@ -34,9 +37,11 @@ TEST_CASE("a sinusoidal tachogram puts A^2/2 in its band at its frequency", "[ds
         const auto f = spectrum_of(rr);
         const double expected = row.a_ms * row.a_ms / 2;
         const double band = row.f_hz < 0.04 ? f.vlf_ms2 : row.f_hz < 0.15 ? f.lf_ms2 : f.hf_ms2;
-        const double peak = row.f_hz < 0.04 ? f.vlf_peak_hz : row.f_hz < 0.15 ? f.lf_peak_hz : f.hf_peak_hz;
-        CHECK(band == Approx(expected).epsilon(0.02));          // 2 %: spline + window leakage
-        CHECK(f.total_ms2 == Approx(expected).epsilon(0.03));   // nothing elsewhere
+        const double peak = row.f_hz < 0.04   ? f.vlf_peak_hz
+                            : row.f_hz < 0.15 ? f.lf_peak_hz
+                                              : f.hf_peak_hz;
+        CHECK(band == Approx(expected).epsilon(0.02));         // 2 %: spline + window leakage
+        CHECK(f.total_ms2 == Approx(expected).epsilon(0.03));  // nothing elsewhere
         CHECK(peak == Approx(row.f_hz).margin(1.0 / 300 + 1e-9));
     }
 }

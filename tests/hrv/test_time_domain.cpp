@@ -50,6 +50,7 @@ TEST_CASE("too short a record says what each metric needs", "[time]") {
     CHECK_FALSE(r.time);
     CHECK_FALSE(r.frequency);
     bool said = false;
-    for (const auto& w : r.warnings) said |= w.find("time domain needs at least 3 beats") != std::string::npos;
+    for (const auto& w : r.warnings)
+        said |= w.find("time domain needs at least 3 beats") != std::string::npos;
     CHECK(said);
 }

@@ -47,18 +47,24 @@ TEST_CASE("CSV with header: index column, time column, units in the name", "[io]
     auto sec = parse_rr("t_s;rr_s\n0.8;0.8\n1.6;0.8\n", "s");
     CHECK(sec.rr_ms[0] == Approx(800));
     // Polar Sensor Logger export.
-    auto p = parse_rr("Phone timestamp;RR-interval [ms]\n2024-01-01T10:00:00.000;812\n"
-                      "2024-01-01T10:00:01.000;799\n", "p");
+    auto p = parse_rr(
+        "Phone timestamp;RR-interval [ms]\n2024-01-01T10:00:00.000;812\n"
+        "2024-01-01T10:00:01.000;799\n",
+        "p");
     CHECK(p.rr_ms == std::vector<double>{812, 799});
     auto q = parse_rr("\"ibi\"\n\"812\"\n\"799\"\n", "q");
     CHECK(q.rr_ms == std::vector<double>{812, 799});
 }
 
 TEST_CASE("Polar .hrm [HRData] and a UTF-8 BOM", "[io]") {
-    auto h = parse_rr("[Params]\nVersion=106\nInterval=238\n\n[HRData]\n812\n799\t0\n805\n", "h.hrm");
+    auto h =
+        parse_rr("[Params]\nVersion=106\nInterval=238\n\n[HRData]\n812\n799\t0\n805\n", "h.hrm");
     CHECK(h.format == "polar-hrm");
     CHECK(h.rr_ms == std::vector<double>{812, 799, 805});
-    CHECK(parse_rr("\xEF\xBB\xBF" "800\n801\n", "bom").rr_ms.size() == 2);
+    CHECK(parse_rr("\xEF\xBB\xBF"
+                   "800\n801\n",
+                   "bom")
+              .rr_ms.size() == 2);
 }
 
 TEST_CASE("bad input names the file, the line and the reason", "[io]") {
@@ -67,7 +73,8 @@ TEST_CASE("bad input names the file, the line and the reason", "[io]") {
     CHECK(error_of("800\nnan\n") == "f.txt: line 2: \"nan\" is not a number");
     CHECK(error_of("") == "f.txt: no RR intervals found");
     CHECK(error_of("# only a comment\n\n") == "f.txt: no RR intervals found");
-    CHECK(error_of("800 810\n") .find("line 1: \"800 810\" has several fields") != std::string::npos);
+    CHECK(error_of("800 810\n").find("line 1: \"800 810\" has several fields") !=
+          std::string::npos);
     CHECK(error_of("time,value\n1,2\n").find("line 1: no RR column") != std::string::npos);
     CHECK(error_of("time,rr\n1,800\n2\n") == "f.txt: line 3: has 1 fields, expected 2");
     CHECK(error_of(std::string("800\n\0\n", 6)) == "f.txt: is a binary file, not RR text");
@@ -90,7 +97,8 @@ TEST_CASE("missing and unreadable files are clear errors", "[io]") {
         read_rr_file("/nonexistent/steady.txt");
         FAIL("no error");
     } catch (const InputError& e) {
-        CHECK(std::string(e.what()) == "/nonexistent/steady.txt: cannot open: No such file or directory");
+        CHECK(std::string(e.what()) ==
+              "/nonexistent/steady.txt: cannot open: No such file or directory");
     }
     try {
         read_rr_file(STEADY_TEST_DATA);

@@ -32,7 +32,8 @@ inline std::vector<double> tone_tachogram(double mean_ms, const std::vector<Tone
             const double ti = t + r / 1000.0;
             double g = mean_ms + e;
             for (const Tone& tone : tones) {
-                g += tone.amplitude_ms * std::sin(2 * std::numbers::pi * tone.freq_hz * ti + tone.phase);
+                g += tone.amplitude_ms *
+                     std::sin(2 * std::numbers::pi * tone.freq_hz * ti + tone.phase);
             }
             if (std::abs(g - r) < 1e-12) break;
             r = g;
@@ -46,7 +47,8 @@ inline std::vector<double> tone_tachogram(double mean_ms, const std::vector<Tone
 // A physiological-looking clean series: RSA at 0.25 Hz, Mayer waves at 0.1 Hz, slow drift, noise.
 inline std::vector<double> physiological_rr(double duration_s, unsigned seed = 7,
                                             double mean_ms = 900) {
-    return tone_tachogram(mean_ms, {{0.25, 35}, {0.1, 25, 1.0}, {0.01, 40, 2.0}}, duration_s, 12, seed);
+    return tone_tachogram(mean_ms, {{0.25, 35}, {0.1, 25, 1.0}, {0.01, 40, 2.0}}, duration_s, 12,
+                          seed);
 }
 
 }  // namespace steady::test
