@@ -107,10 +107,10 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
     }
 
     if (coherence) {
-        const double start = t.empty() ? 0.0 : t.front() - rr.front() / 1000.0;
-        out.coherence = t.empty() ? std::nullopt
-                                  : summarise_coherence(*coherence, settings_.coherence.window_s,
-                                                        start, t.back());
+        if (!t.empty()) {
+            out.coherence = summarise_coherence(*coherence, settings_.coherence.window_s,
+                                                t.front() - rr.front() / 1000.0, t.back());
+        }
     } else {
         out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "hrv/time_domain.h"
 
@@ -82,11 +83,18 @@ double threshold_method_seconds(ArtifactMethod m) {
     }
 }
 
-std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
-                                                   const ArtifactSettings& s) {
+namespace {
+
+struct Detection {
     std::vector<FlaggedBeat> flags;
+    std::vector<double> median_rr_ms;  // the 11-beat median the correction reuses
+};
+
+Detection detect(std::span<const double> rr, const ArtifactSettings& s) {
+    Detection found;
+    std::vector<FlaggedBeat>& flags = found.flags;
     const std::size_t n = rr.size();
-    if (n < 4) return flags;
+    if (n < 4) return found;
 
     // dRR, normalised by the time-varying threshold th1.
     std::vector<double> drrs(n);
@@ -116,7 +124,8 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
     }
 
     // mRR: deviation from the 11-beat median, negative deviations doubled, normalised by th2.
-    const std::vector<double> medrr = rolling_median(rr, s.median_window_beats);
+    found.median_rr_ms = rolling_median(rr, s.median_window_beats);
+    const std::vector<double>& medrr = found.median_rr_ms;
     std::vector<double> mrrs(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double dev = rr[i] - medrr[i];
@@ -163,71 +172,7 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr,
             }
         }
     }
-    return flags;
-}
-
-namespace {
-
-std::vector<double> correct_by_interpolation(std::span<const double> rr,
-                                             const std::vector<bool>& bad);
-
-// Structural edits first (missed: split in two; extra: merge with the next interval), then
-// misplaced beats (ectopic, long, short) replaced by interpolation between the nearest good
-// intervals. An ectopic beat disturbs two intervals (premature and compensatory); the partner is
-// the neighbour that deviates from the local median the other way.
-std::vector<double> correct_lipponen_tarvainen(std::span<const double> rr,
-                                               const std::vector<FlaggedBeat>& flags,
-                                               const ArtifactSettings& s) {
-    const std::size_t n = rr.size();
-    std::vector<ArtifactType> kind(n, ArtifactType::threshold);  // threshold = "not flagged" here
-    std::vector<bool> flagged(n, false), misplaced(n, false);
-    for (const FlaggedBeat& f : flags) {
-        kind[f.index] = f.type;
-        flagged[f.index] = true;
-    }
-    const std::vector<double> med = rolling_median(rr, s.median_window_beats);
-    for (const FlaggedBeat& f : flags) {
-        const std::size_t j = f.index;
-        if (f.type == ArtifactType::missed || f.type == ArtifactType::extra) continue;
-        misplaced[j] = true;
-        if (f.type != ArtifactType::ectopic) continue;
-        const double dev = rr[j] - med[j];
-        for (std::size_t p : {j - 1, j + 1}) {
-            if (p < n && !flagged[p] && (rr[p] - med[p]) * dev < 0 &&
-                std::abs(rr[p] - med[p]) > 0.5 * std::abs(dev)) {
-                misplaced[p] = true;
-            }
-        }
-    }
-    std::vector<double> out;
-    std::vector<bool> bad;
-    out.reserve(n + 8);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (flagged[i] && kind[i] == ArtifactType::missed) {
-            out.insert(out.end(), {rr[i] / 2, rr[i] / 2});
-            bad.insert(bad.end(), {false, false});
-        } else if (flagged[i] && kind[i] == ArtifactType::extra && i + 1 < n) {
-            out.push_back(rr[i] + rr[i + 1]);
-            bad.push_back(false);
-            ++i;
-        } else {
-            out.push_back(rr[i]);
-            bad.push_back(misplaced[i]);
-        }
-    }
-    return correct_by_interpolation(out, bad);
-}
-
-std::vector<FlaggedBeat> detect_threshold(std::span<const double> rr, double threshold_s,
-                                          const ArtifactSettings& s) {
-    std::vector<FlaggedBeat> flags;
-    if (rr.empty()) return flags;
-    const double threshold_ms = threshold_s * 1000.0 * (mean(rr) / 1000.0);  // for 60 beats/min
-    const std::vector<double> med = rolling_median(rr, s.median_window_beats);
-    for (std::size_t i = 0; i < rr.size(); ++i) {
-        if (std::abs(rr[i] - med[i]) > threshold_ms) add_flag(flags, i, ArtifactType::threshold);
-    }
-    return flags;
+    return found;
 }
 
 std::vector<double> correct_by_interpolation(std::span<const double> rr,
@@ -253,7 +198,66 @@ std::vector<double> correct_by_interpolation(std::span<const double> rr,
     return out;
 }
 
+// Structural edits first (missed: split in two; extra: merge with the next interval), then
+// misplaced beats (ectopic, long, short) replaced by interpolation between the nearest good
+// intervals. An ectopic beat disturbs two intervals (premature and compensatory); the partner is
+// the neighbour that deviates from the local median the other way.
+std::vector<double> correct_lipponen_tarvainen(std::span<const double> rr, const Detection& found) {
+    const std::size_t n = rr.size();
+    const std::vector<double>& med = found.median_rr_ms;
+    std::vector<std::optional<ArtifactType>> kind(n);
+    std::vector<bool> misplaced(n, false);
+    for (const FlaggedBeat& f : found.flags) kind[f.index] = f.type;
+    for (const FlaggedBeat& f : found.flags) {
+        const std::size_t j = f.index;
+        if (f.type == ArtifactType::missed || f.type == ArtifactType::extra) continue;
+        misplaced[j] = true;
+        if (f.type != ArtifactType::ectopic) continue;
+        const double dev = rr[j] - med[j];
+        for (std::size_t p : {j - 1, j + 1}) {
+            if (p < n && !kind[p] && (rr[p] - med[p]) * dev < 0 &&
+                std::abs(rr[p] - med[p]) > 0.5 * std::abs(dev)) {
+                misplaced[p] = true;
+            }
+        }
+    }
+    std::vector<double> out;
+    std::vector<bool> bad;
+    out.reserve(n + 8);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (kind[i] == ArtifactType::missed) {
+            out.insert(out.end(), {rr[i] / 2, rr[i] / 2});
+            bad.insert(bad.end(), {false, false});
+        } else if (kind[i] == ArtifactType::extra && i + 1 < n) {
+            out.push_back(rr[i] + rr[i + 1]);
+            bad.push_back(false);
+            ++i;
+        } else {
+            out.push_back(rr[i]);
+            bad.push_back(misplaced[i]);
+        }
+    }
+    return correct_by_interpolation(out, bad);
+}
+
+std::vector<FlaggedBeat> detect_threshold(std::span<const double> rr, double threshold_s,
+                                          const ArtifactSettings& s) {
+    std::vector<FlaggedBeat> flags;
+    if (rr.empty()) return flags;
+    const double threshold_ms = threshold_s * 1000.0 * (mean(rr) / 1000.0);  // for 60 beats/min
+    const std::vector<double> med = rolling_median(rr, s.median_window_beats);
+    for (std::size_t i = 0; i < rr.size(); ++i) {
+        if (std::abs(rr[i] - med[i]) > threshold_ms) add_flag(flags, i, ArtifactType::threshold);
+    }
+    return flags;
+}
+
 }  // namespace
+
+std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr_ms,
+                                                   const ArtifactSettings& s) {
+    return detect(rr_ms, s).flags;
+}
 
 ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSettings& s) {
     ArtifactResult result;
@@ -282,13 +286,14 @@ ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSet
         result.rr_ms = correct_by_interpolation(screened, bad);
         result.report.corrected += found.size();
     } else {
-        found = detect_lipponen_tarvainen(screened, s);
+        Detection detection = detect(screened, s);
         if (s.method == ArtifactMethod::automatic) {
-            result.rr_ms = correct_lipponen_tarvainen(screened, found, s);
-            result.report.corrected += found.size();
+            result.rr_ms = correct_lipponen_tarvainen(screened, detection);
+            result.report.corrected += detection.flags.size();
         } else {
             result.rr_ms = std::move(screened);
         }
+        found = std::move(detection.flags);
     }
     for (FlaggedBeat f : found) {
         f.index = kept[f.index];

@@ -93,6 +93,7 @@ void check_series(const std::vector<double>& clean, unsigned seed) {
     s.method = hrv::ArtifactMethod::automatic;
     const auto result = hrv::screen_artifacts(c.rr, s);
     const Score sc = score(c, result.report.flagged);
+    CHECK(result.report.corrected == result.report.flagged.size());  // every flag was acted on
     INFO("inserted " << c.positions.size() << ", flagged " << result.report.flagged.size());
     CHECK(sc.sensitivity >= 0.95);
     CHECK(sc.specificity >= 0.995);
