@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <numeric>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "hrv/pair_count.h"
 #include "hrv/time_domain.h"
 
 namespace steady::hrv {
@@ -67,16 +71,18 @@ std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int 
     return (p * sxy - sx * sy) / (p * sxx - sx * sx);
 }
 
-std::optional<double> sample_entropy(std::span<const double> x, int m, double r) {
-    const std::size_t n = x.size();
-    const auto mm = static_cast<std::size_t>(m);
-    if (m < 1 || n <= mm + 1 || !(r >= 0)) return std::nullopt;
-    const std::size_t templates = n - mm;  // same count for lengths m and m+1
+namespace {
+
+// Pairs matching at length m and at m+1 by scanning templates sorted by their first value:
+// O(N log N + pairs within r in the first value).
+std::pair<std::uint64_t, std::uint64_t> scan_matches(std::span<const double> x, std::size_t mm,
+                                                     double r) {
+    const std::size_t templates = x.size() - mm;
     std::vector<std::size_t> order(templates);
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
-    unsigned long long matches_m = 0, matches_m1 = 0;
+    std::uint64_t matches_m = 0, matches_m1 = 0;
     for (std::size_t p = 0; p < templates; ++p) {
         const std::size_t i = order[p];
         for (std::size_t q = p + 1; q < templates; ++q) {
@@ -88,6 +94,25 @@ std::optional<double> sample_entropy(std::span<const double> x, int m, double r)
             ++matches_m;
             matches_m1 += std::abs(x[i + mm] - x[j + mm]) <= r;
         }
+    }
+    return {matches_m, matches_m1};
+}
+
+}  // namespace
+
+std::optional<double> sample_entropy(std::span<const double> x, int m, double r) {
+    const std::size_t n = x.size();
+    const auto mm = static_cast<std::size_t>(m);
+    if (m < 1 || n <= mm + 1 || !(r >= 0)) return std::nullopt;
+    const std::size_t templates = n - mm;  // same count for lengths m and m+1
+    std::uint64_t matches_m = 0, matches_m1 = 0;
+    // The sorted scan wins on short series (fewer allocations); pair counting from ~3000 on.
+    constexpr std::size_t kCountFrom = 3000;
+    if (m + 1 <= kMaxPairCountDim && templates >= kCountFrom) {
+        matches_m = count_close_pairs(x, templates, m, r);
+        matches_m1 = count_close_pairs(x, templates, m + 1, r);
+    } else {
+        std::tie(matches_m, matches_m1) = scan_matches(x, mm, r);
     }
     if (matches_m == 0 || matches_m1 == 0) return std::nullopt;
     return -std::log(static_cast<double>(matches_m1) / static_cast<double>(matches_m));

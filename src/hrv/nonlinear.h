@@ -25,7 +25,8 @@ std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int 
 
 // Sample entropy (Richman & Moorman 2000) with tolerance r (same unit as x), Chebyshev distance,
 // self-matches excluded, N-m templates for both lengths. Empty when no template matches.
-// O(N log N + matches): templates sorted by their first value, candidates scanned within r.
+// Exact match counts without comparing every pair: count_close_pairs (pair_count.h) for m <= 3,
+// a scan of templates sorted by their first value for longer ones.
 std::optional<double> sample_entropy(std::span<const double> x, int m, double r);
 
 Nonlinear nonlinear(std::span<const double> rr_ms, const NonlinearSettings& s);

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "hrv/nonlinear.h"
+#include "hrv/pair_count.h"
 #include "hrv/time_domain.h"
 
 using namespace steady;
@@ -55,8 +56,9 @@ TEST_CASE("DFA: white noise gives alpha 0.5, its running sum 1.5", "[nonlinear][
 }
 
 TEST_CASE("sample entropy equals the brute-force definition", "[nonlinear]") {
-    for (unsigned seed : {1u, 2u, 3u}) {
-        const auto x = white(600, seed);
+    // 600 beats take the sorted scan, 5000 the pair counter.
+    for (const auto& [seed, n] : {std::pair{1u, 600}, {2u, 600}, {3u, 5000}}) {
+        const auto x = white(static_cast<std::size_t>(n), seed);
         const double r = 0.2 * hrv::sample_sd(x);
         const auto fast = hrv::sample_entropy(x, 2, r);
         const auto slow = sampen_brute(x, 2, r);
@@ -67,6 +69,45 @@ TEST_CASE("sample entropy equals the brute-force definition", "[nonlinear]") {
     // White noise with r = 0.2 SD: SampEn near -ln(P(|x-y| <= 0.2 SD)) = -ln(0.1125) = 2.18.
     const auto big = white(3000, 9);
     CHECK(*hrv::sample_entropy(big, 2, 0.2 * hrv::sample_sd(big)) == Approx(2.18).margin(0.15));
+}
+
+namespace {
+std::uint64_t close_pairs_brute(const std::vector<double>& x, std::size_t T, int dim, double r) {
+    std::uint64_t c = 0;
+    for (std::size_t i = 0; i < T; ++i)
+        for (std::size_t j = i + 1; j < T; ++j) {
+            bool match = true;
+            for (std::size_t k = 0; k < static_cast<std::size_t>(dim) && match; ++k)
+                match = std::abs(x[i + k] - x[j + k]) <= r;
+            c += match;
+        }
+    return c;
+}
+}  // namespace
+
+TEST_CASE("close-pair counts equal brute force, ties at exactly r included", "[nonlinear]") {
+    // Real RR from straps is quantised (1 ms or 1/1024 s), so many differences equal r exactly
+    // and many templates coincide: both must be counted the way |a - b| <= r counts them.
+    std::mt19937 rng(5);
+    std::normal_distribution<double> d(0, 1);
+    std::vector<double> smooth(1500), quantised(1500), constant(300, 812.0);
+    double level = 900;
+    for (std::size_t i = 0; i < smooth.size(); ++i) {
+        level += 0.2 * (900 - level) + 15 * d(rng);  // correlated, like successive RR
+        smooth[i] = level;
+        quantised[i] = std::round(level / 8) * 8;  // 8-ms steps: ties everywhere
+    }
+    for (const auto* x : {&smooth, &quantised, &constant}) {
+        for (int dim = 1; dim <= hrv::kMaxPairCountDim; ++dim) {
+            for (const double r : {0.0, 8.0, 16.0, 0.2 * hrv::sample_sd(*x)}) {
+                const std::size_t T = x->size() - 3;
+                INFO("n " << x->size() << " dim " << dim << " r " << r);
+                CHECK(hrv::count_close_pairs(*x, T, dim, r) == close_pairs_brute(*x, T, dim, r));
+            }
+        }
+    }
+    CHECK(hrv::count_close_pairs(constant, 300, 1, 0) == 300 * 299 / 2);
+    CHECK(hrv::count_close_pairs(smooth, 0, 3, 1) == 0);
 }
 
 TEST_CASE("a periodic series is perfectly regular: sample entropy near zero", "[nonlinear]") {

@@ -1,0 +1,187 @@
+#include "hrv/pair_count.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace steady::hrv {
+namespace {
+
+constexpr std::size_t kLeafSize = 24;
+
+template <int D>
+class PairCounter {
+  public:
+    PairCounter(std::span<const double> x, std::size_t templates, double r) : r_(r) {
+        points_.resize(templates);
+        for (std::size_t i = 0; i < templates; ++i)
+            for (int d = 0; d < D; ++d) points_[i][static_cast<std::size_t>(d)] = x[i + d];
+        if (templates == 0) return;
+        nodes_.reserve(2 * templates / kLeafSize + 2);
+        build(0, templates);
+        for (std::size_t d = 0; d < D; ++d) {
+            coords_[d].resize(templates);
+            for (std::size_t i = 0; i < templates; ++i) coords_[d][i] = points_[i][d];
+        }
+    }
+
+    std::uint64_t count() { return points_.empty() ? 0 : self_pairs(0); }
+
+  private:
+    using Point = std::array<double, D>;
+    struct Node {
+        std::size_t begin, end;
+        std::size_t left = 0, right = 0;  // children; 0 = leaf (the root is never a child)
+        Point lo, hi;
+        std::size_t size() const { return end - begin; }
+    };
+
+    std::size_t build(std::size_t begin, std::size_t end) {
+        Point lo = points_[begin], hi = points_[begin];
+        for (std::size_t i = begin + 1; i < end; ++i) {
+            for (std::size_t d = 0; d < D; ++d) {
+                lo[d] = std::min(lo[d], points_[i][d]);
+                hi[d] = std::max(hi[d], points_[i][d]);
+            }
+        }
+        const std::size_t id = nodes_.size();
+        nodes_.push_back({begin, end, 0, 0, lo, hi});
+        std::size_t axis = 0;
+        for (std::size_t d = 1; d < D; ++d)
+            if (hi[d] - lo[d] > hi[axis] - lo[axis]) axis = d;
+        if (end - begin <= kLeafSize) return id;
+        const std::size_t mid = begin + (end - begin) / 2;
+        std::nth_element(points_.begin() + static_cast<std::ptrdiff_t>(begin),
+                         points_.begin() + static_cast<std::ptrdiff_t>(mid),
+                         points_.begin() + static_cast<std::ptrdiff_t>(end),
+                         [axis](const Point& a, const Point& b) { return a[axis] < b[axis]; });
+        const std::size_t left = build(begin, mid);
+        const std::size_t right = build(mid, end);
+        nodes_[id].left = left;
+        nodes_[id].right = right;
+        return id;
+    }
+
+    static bool leaf(const Node& n) { return n.left == 0; }
+
+    std::uint64_t self_pairs(std::size_t id) {
+        const Node& n = nodes_[id];
+        bool all_close = true;  // no wider than r in any dimension: every pair inside matches
+        for (std::size_t d = 0; d < D; ++d) all_close = all_close && n.hi[d] - n.lo[d] <= r_;
+        const std::uint64_t size = n.size();
+        if (all_close) return size * (size - 1) / 2;
+        if (leaf(n)) {
+            std::uint64_t c = 0;
+            for (std::size_t i = n.begin; i < n.end; ++i) c += close_count(i, i + 1, n.end);
+            return c;
+        }
+        return self_pairs(n.left) + self_pairs(n.right) + cross_pairs(n.left, n.right);
+    }
+
+    std::uint64_t cross_pairs(std::size_t a_id, std::size_t b_id) {
+        const Node& a = nodes_[a_id];
+        const Node& b = nodes_[b_id];
+        bool all_close = true;
+        for (std::size_t d = 0; d < D; ++d) {
+            if (b.lo[d] - a.hi[d] > r_ || a.lo[d] - b.hi[d] > r_) return 0;
+            all_close = all_close && a.hi[d] - b.lo[d] <= r_ && b.hi[d] - a.lo[d] <= r_;
+        }
+        if (all_close) return static_cast<std::uint64_t>(a.size()) * b.size();
+        if (leaf(a) && leaf(b)) {
+            std::uint64_t c = 0;
+            for (std::size_t i = a.begin; i < a.end; ++i) c += close_count(i, b.begin, b.end);
+            return c;
+        }
+        if (leaf(b) || (!leaf(a) && a.size() >= b.size()))
+            return cross_pairs(a.left, b_id) + cross_pairs(a.right, b_id);
+        return cross_pairs(a_id, b.left) + cross_pairs(a_id, b.right);
+    }
+
+    // How many of points [begin, end) are within r of point i; written so it vectorises.
+    std::uint64_t close_count(std::size_t i, std::size_t begin, std::size_t end) const {
+        std::array<double, D> p;
+        std::array<const double*, D> c;
+        for (std::size_t d = 0; d < D; ++d) p[d] = coords_[d][i], c[d] = coords_[d].data();
+        const double r = r_;
+        std::uint32_t n = 0;
+        for (std::size_t j = begin; j < end; ++j) {
+            std::uint32_t ok = 1;
+            for (std::size_t d = 0; d < D; ++d) ok &= std::abs(p[d] - c[d][j]) <= r;
+            n += ok;
+        }
+        return n;
+    }
+
+    double r_;
+    std::vector<Point> points_;
+    std::vector<Node> nodes_;
+    std::array<std::vector<double>, D> coords_;  // the points again, one array per dimension
+};
+
+// Two dimensions: a sweep along the first coordinate with a Fenwick tree over the ranks of the
+// second, O(N log N). Window limits use the same comparison as the point test, fl(a - b) <= r,
+// which is monotone in a and b, so every window is a contiguous run of the sorted values.
+std::uint64_t close_pairs_2d(std::span<const double> x, std::size_t templates, double r) {
+    std::vector<std::uint32_t> by_x(templates), by_y(templates);
+    std::iota(by_x.begin(), by_x.end(), 0u);
+    std::iota(by_y.begin(), by_y.end(), 0u);
+    std::sort(by_x.begin(), by_x.end(), [&](auto a, auto b) { return x[a] < x[b]; });
+    std::sort(by_y.begin(), by_y.end(), [&](auto a, auto b) { return x[a + 1] < x[b + 1]; });
+    // Rank of each template's second value among the distinct second values, and for each
+    // distinct value the run of ranks [first, last) within r of it (two monotone pointers).
+    std::vector<std::uint32_t> rank(templates);
+    std::vector<double> ys;
+    ys.reserve(templates);
+    for (const std::uint32_t i : by_y) {
+        if (ys.empty() || x[i + 1] != ys.back()) ys.push_back(x[i + 1]);
+        rank[i] = static_cast<std::uint32_t>(ys.size() - 1);
+    }
+    std::vector<std::uint32_t> first(ys.size()), last(ys.size());
+    for (std::size_t k = 0, f = 0, l = 0; k < ys.size(); ++k) {
+        while (ys[k] - ys[f] > r) ++f;
+        while (l < ys.size() && ys[l] - ys[k] <= r) ++l;
+        first[k] = static_cast<std::uint32_t>(f);
+        last[k] = static_cast<std::uint32_t>(l);
+    }
+    std::vector<std::uint32_t> tree(ys.size() + 1, 0);  // Fenwick tree of counts by rank
+    const auto add = [&](std::size_t k, std::uint32_t v) {
+        for (++k; k < tree.size(); k += k & (~k + 1)) tree[k] += v;
+    };
+    const auto below = [&](std::size_t k) {  // entries with rank < k
+        std::uint32_t c = 0;
+        for (; k > 0; k -= k & (~k + 1)) c += tree[k];
+        return c;
+    };
+    std::uint64_t pairs = 0;
+    std::size_t lo = 0;
+    for (const std::uint32_t i : by_x) {
+        for (; x[i] - x[by_x[lo]] > r; ++lo) add(rank[by_x[lo]], ~0u);  // leaves the window
+        const std::uint32_t k = rank[i];
+        pairs += below(last[k]) - below(first[k]);
+        add(k, 1);
+    }
+    return pairs;
+}
+
+}  // namespace
+
+std::uint64_t count_close_pairs(std::span<const double> x, std::size_t templates, int dim,
+                                double r) {
+    assert(dim >= 1 && dim <= kMaxPairCountDim);
+    assert(templates + static_cast<std::size_t>(dim) - 1 <= x.size());
+    switch (dim) {
+        case 1:
+            return PairCounter<1>(x, templates, r).count();
+        case 2:
+            return close_pairs_2d(x, templates, r);
+        case 3:
+            return PairCounter<3>(x, templates, r).count();
+        default:
+            return PairCounter<4>(x, templates, r).count();
+    }
+}
+
+}  // namespace steady::hrv
