@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/analyze_command.h"
+#include "cli/live_commands.h"
 
 int main(int argc, char** argv) {
     CLI::App app{
@@ -11,6 +12,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     int status = 0;
     steady::cli::add_analyze_command(app, &status);
+    steady::cli::add_record_command(app, &status);
+    steady::cli::add_sessions_command(app, &status);
+    steady::cli::add_scan_command(app, &status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/cli_run.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 #include <array>
@@ -14,42 +16,11 @@
 
 #include <cstdlib>
 
+using steady::test::Run;
+using steady::test::run;
+using steady::test::temp_path;
+
 namespace {
-
-struct Run {
-    int status;
-    std::string out;
-    std::string err;
-};
-
-// A fresh private file path (mkstemp), removed by the caller.
-std::string temp_path(const std::string& suffix) {
-    std::string tmpl = "/tmp/steady-test-XXXXXX" + suffix;
-    const int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
-    REQUIRE(fd >= 0);
-    close(fd);
-    return tmpl;
-}
-
-Run run(const std::string& args, const std::string& stdin_file = "") {
-    const std::string err_file = temp_path(".err");
-    std::string cmd = std::string(STEADY_BIN) + " " + args + " 2>" + err_file;
-    if (!stdin_file.empty()) cmd += " <" + stdin_file;
-    Run r{};
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    std::ifstream e(err_file);
-    std::stringstream ss;
-    ss << e.rdbuf();
-    r.err = ss.str();
-    std::remove(err_file.c_str());
-    return r;
-}
 
 std::string data(const std::string& name) {
     return std::string(STEADY_TEST_DATA) + "/" + name;

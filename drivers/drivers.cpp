@@ -1,0 +1,19 @@
+#include "drivers/drivers.h"
+
+namespace steady {
+
+void register_drivers(SensorRegistry& registry) {
+    sim::register_driver(registry);
+    replay::register_driver(registry);
+}
+
+const SensorRegistry& sensor_registry() {
+    static const SensorRegistry registry = [] {
+        SensorRegistry r;
+        register_drivers(r);
+        return r;
+    }();
+    return registry;
+}
+
+}  // namespace steady

@@ -1,0 +1,72 @@
+// The simulator as an ordinary sensor: a thread that delivers the model's beats on the session
+// clock (each when its interval ends), so the engine cannot tell it from a strap.
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "drivers/drivers.h"
+#include "drivers/sim/model.h"
+#include "engine/clock.h"
+#include "sensor/registry.h"
+
+namespace steady::sim {
+namespace {
+
+class SimSensor final : public Sensor {
+  public:
+    explicit SimSensor(Scenario s) : scenario_(std::move(s)) {}
+    ~SimSensor() override { stop(); }
+
+    void start(SensorOutput& out, const SessionClock& clock) override {
+        stop_ = false;
+        thread_ = std::thread([this, &out, &clock] { run(out, clock); });
+    }
+    void stop() override {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    SensorInfo info() const override {
+        return {"Simulator (" + scenario_.name + ")", "sim", "sim:" + scenario_.name, true};
+    }
+
+  private:
+    void run(SensorOutput& out, const SessionClock& clock) {
+        Model model(scenario_);
+        Artifacts artifacts(scenario_.params);
+        std::vector<BeatEvent> events;
+        events.reserve(4);
+        out.status.push({SensorState::connected, clock.now_s(), 100});
+        while (!stop_) {
+            const TrueBeat beat = model.next();
+            events.clear();
+            artifacts.deliver(beat, events);
+            for (const BeatEvent& e : events) {
+                if (!clock.sleep_until(e.arrival_s, stop_)) return;
+                out.beats.push(e);
+            }
+        }
+    }
+
+    Scenario scenario_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace
+
+void register_driver(SensorRegistry& registry) {
+    registry.add({"sim", "sim[:calm|paced|trigger-recovery|noisy|FILE.toml]",
+                  [](const SensorSpec& spec, const SensorOptions&) -> std::unique_ptr<Sensor> {
+                      return std::make_unique<SimSensor>(load_scenario(spec.argument));
+                  },
+                  [] {
+                      std::vector<SensorInfo> found;
+                      for (const std::string& n : scenario_names()) {
+                          Scenario s = load_scenario(n);
+                          found.push_back({"Simulator: " + s.description, "sim", "sim:" + n, true});
+                      }
+                      return found;
+                  }});
+}
+
+}  // namespace steady::sim

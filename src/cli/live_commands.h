@@ -1,0 +1,14 @@
+// `steady record`, `steady sessions` and `steady scan`: the headless side of the real-time engine
+// (README "Recording a session").
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace steady::cli {
+
+// Each registers its subcommand; the callback stores the exit status in `*status`.
+void add_record_command(CLI::App& app, int* status);
+void add_sessions_command(CLI::App& app, int* status);
+void add_scan_command(CLI::App& app, int* status);
+
+}  // namespace steady::cli

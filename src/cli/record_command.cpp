@@ -1,0 +1,162 @@
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/live_commands.h"
+#include "cli/number_text.h"
+#include "drivers/drivers.h"
+#include "engine/live_session.h"
+#include "session/store.h"
+
+namespace steady::cli {
+namespace {
+
+std::atomic<LiveSession*> g_session{nullptr};
+extern "C" void on_signal(int) {
+    if (LiveSession* s = g_session.load()) s->stop();  // an atomic store: async-signal-safe
+}
+
+struct RecordOptions {
+    std::string sensor = "sim";
+    double duration_s = 0;
+    double speed = 1;
+    std::string db;
+    std::string csv;
+    bool quiet = false;
+};
+
+nlohmann::ordered_json opt(const std::optional<double>& v) {
+    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
+}
+
+nlohmann::ordered_json second_line(double t_s, const Snapshot& s) {
+    nlohmann::ordered_json j;
+    j["t_s"] = t_s;
+    j["hr_bpm"] = opt(s.hr_bpm);
+    j["rr_ms"] = opt(s.rr_ms);
+    j["rmssd_ms"] = opt(s.rmssd_60s_ms);
+    j["rmssd_30s_ms"] = opt(s.rmssd_30s_ms);
+    j["coherence_ratio"] = opt(s.coherence_ratio);
+    j["coherence_score"] = opt(s.coherence_score);
+    j["resp_rate_bpm"] = opt(s.resp_rate_bpm);
+    j["lf_hf"] = opt(s.lf_hf);
+    j["hf_ms2"] = opt(s.hf_ms2);
+    j["arousal"] = {{"level", s.baseline_ready ? nlohmann::ordered_json(s.arousal.level)
+                                               : nlohmann::ordered_json()},
+                    {"band", s.baseline_ready ? to_string(s.arousal.band) : "baseline"}};
+    j["sensor"] = {
+        {"state", to_string(s.sensor.state)},
+        {"battery_pct", s.sensor.battery_pct >= 0 ? nlohmann::ordered_json(s.sensor.battery_pct)
+                                                  : nlohmann::ordered_json()}};
+    j["beats"] = s.beats;
+    j["artifacts"] = s.artifacts;
+    j["gaps"] = s.gaps;
+    j["dropped"] = s.dropped;
+    return j;
+}
+
+int run(const RecordOptions& o) {
+    std::unique_ptr<Sensor> sensor;
+    std::unique_ptr<SessionStore> store;
+    std::ofstream csv;
+    try {
+        sensor = sensor_registry().open(o.sensor, {o.speed});
+        store = std::make_unique<SessionStore>(o.db.empty() ? SessionStore::default_path() : o.db);
+    } catch (const std::exception& e) {
+        std::cerr << "steady record: " << e.what() << "\n";
+        return 1;
+    }
+    if (!o.csv.empty()) {
+        csv.open(o.csv);
+        if (!csv) {
+            std::cerr << "steady record: " << o.csv << ": cannot write the CSV file\n";
+            return 1;
+        }
+        csv << "t_s,rr_ms,flags\n";
+    }
+    if (store->interrupted_on_open() > 0)
+        std::cerr << "steady record: " << store->interrupted_on_open()
+                  << " earlier session(s) ended without closing (killed or crashed); marked "
+                     "interrupted, their beats are kept\n";
+    const SensorInfo info = sensor->info();
+    const std::int64_t id = store->begin_session(info.id);
+    std::cerr << "steady record: session " << id << " from " << info.name << " into "
+              << store->path() << (o.speed != 1 ? " at speed " + exact(o.speed) : "")
+              << "; Ctrl-C stops and keeps everything\n";
+
+    LiveSessionConfig config;
+    config.duration_s = o.duration_s;
+    config.speed = o.speed;
+    LiveSession session(std::move(sensor), config, store.get());
+    session.on_second = [&](double t, const Snapshot& s) {
+        if (!o.quiet) std::cout << second_line(t, s).dump() << "\n" << std::flush;
+    };
+    session.on_event = [&](const EngineEvent& e) {
+        if (o.quiet) return;
+        nlohmann::ordered_json j{{"event", e.kind}, {"t_s", e.t_s}};
+        const auto payload = nlohmann::ordered_json::parse(e.payload);
+        for (const auto& [k, v] : payload.items()) j[k] = v;
+        std::cout << j.dump() << "\n" << std::flush;
+    };
+    session.on_beat = [&](const PlacedBeat& b) {
+        if (csv) csv << exact(b.t_s) << ',' << exact(b.rr_ms) << ',' << b.flags << '\n';
+    };
+    session.on_warning = [](const std::string& w) { std::cerr << "steady record: " << w << "\n"; };
+
+    g_session = &session;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const double reached = session.run();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    g_session = nullptr;
+
+    const Snapshot& last = session.engine().current();
+    if (auto err = store->finish_session(reached)) {
+        std::cerr << "steady record: " << *err << "\n";
+        return 1;
+    }
+    if (csv) {
+        csv.flush();
+        if (!csv) std::cerr << "steady record: " << o.csv << ": write failed (disk full?)\n";
+    }
+    std::cerr << "steady record: session " << id << " saved: " << exact(std::round(reached))
+              << " s, " << last.beats << " beats, " << last.artifacts << " flagged as artifacts\n";
+    return 0;
+}
+
+}  // namespace
+
+void add_record_command(CLI::App& app, int* status) {
+    auto o = std::make_shared<RecordOptions>();
+    CLI::App* cmd = app.add_subcommand("record",
+                                       "Run a session headless and store it; prints one "
+                                       "JSON object per second (JSON Lines)");
+    cmd->add_option("--sensor", o->sensor, "Sensor: " + sensor_registry().usage())
+        ->capture_default_str();
+    cmd->add_option("--duration", o->duration_s,
+                    "Session length in seconds (default: until Ctrl-C "
+                    "or the end of a replayed file)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--speed", o->speed, "Run sim/replay N times faster than real time")
+        ->check(CLI::Range(0.01, 100000.0))
+        ->capture_default_str();
+    cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    cmd->add_option("--csv", o->csv, "Also write the beats to this CSV file (t_s,rr_ms,flags)");
+    cmd->add_flag("--quiet", o->quiet, "No per-second output");
+    cmd->callback([o, status] { *status = run(*o); });
+}
+
+void add_scan_command(CLI::App& app, int* status) {
+    CLI::App* cmd = app.add_subcommand("scan", "List the sensors this build can find");
+    cmd->callback([status] {
+        for (const SensorInfo& s : sensor_registry().scan())
+            std::cout << s.id << "\t" << s.name << "\n";
+        *status = 0;
+    });
+}
+
+}  // namespace steady::cli

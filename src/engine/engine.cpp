@@ -1,0 +1,142 @@
+#include "engine/engine.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "hrv/coherence.h"
+
+namespace steady {
+
+Engine::Engine(EngineConfig config) : config_(std::move(config)), rolling_(config_.rolling) {
+    if (config_.baseline) {
+        arousal_.set_baseline(*config_.baseline);
+        state_.baseline = config_.baseline;
+        state_.baseline_ready = true;
+    }
+    published_ = std::make_shared<const Snapshot>(state_);
+}
+
+void Engine::on_beat(const BeatEvent& e) {
+    const BeatTimeline::Placed placed = timeline_.place(e);
+    std::uint32_t flags = e.flags;
+    state_.t_s = placed.t_s;
+    ++state_.beats;
+    if (placed.gap_before) {
+        flags |= kBeatGapBefore;
+        ++state_.gaps;
+        rolling_.mark_gap();
+        screen_.reset();
+        base_prev_rr_.reset();
+    }
+    const bool ok = !(e.flags & kBeatContactLost) && screen_.accept(e.rr_ms);
+    if (!ok) {
+        flags |= kBeatSuspectedArtifact;
+        ++state_.artifacts;
+        rolling_.mark_gap();  // successive differences never span a rejected interval
+        base_prev_rr_.reset();
+    }
+    beats_out_.push_back({placed.t_s, e.rr_ms, flags});
+    state_.rr_ms = e.rr_ms;
+    if (!ok) {
+        publish();
+        return;
+    }
+
+    rolling_.append(placed.t_s, e.rr_ms);
+    const hrv::RollingMetrics& m = rolling_.metrics();
+    state_.hr_bpm = m.hr_bpm;
+    state_.rmssd_30s_ms = m.rmssd_short_ms;
+    state_.rmssd_60s_ms = m.rmssd_long_ms;
+
+    if (placed.t_s >= next_coherence_s_) {
+        next_coherence_s_ = placed.t_s + config_.coherence_every_s;
+        if (auto c = rolling_.refresh_coherence()) {
+            state_.coherence_ratio = c->ratio;
+            state_.coherence_score = c->score;
+        }
+    }
+    if (placed.t_s >= next_spectrum_s_) {
+        next_spectrum_s_ = placed.t_s + config_.spectrum_every_s;
+        if (auto f = rolling_.refresh_spectrum()) {
+            state_.lf_hf = f->lf_hf;
+            state_.lf_ms2 = f->lf_ms2;
+            state_.hf_ms2 = f->hf_ms2;
+            state_.resp_rate_bpm = hrv::respiration_rate_bpm(f->spectrum);
+        }
+    }
+
+    // Resting baseline over the first baseline_s of accepted beats.
+    if (!state_.baseline_ready) {
+        if (base_start_s_ < 0) base_start_s_ = placed.t_s;
+        base_sum_rr_ += e.rr_ms;
+        ++base_beats_;
+        if (base_prev_rr_) {
+            base_sum_sq_diff_ += (e.rr_ms - *base_prev_rr_) * (e.rr_ms - *base_prev_rr_);
+            ++base_diffs_;
+        }
+        base_prev_rr_ = e.rr_ms;
+        if (placed.t_s - base_start_s_ >= config_.baseline_s) finish_baseline(placed.t_s);
+    }
+
+    if (auto ev = arousal_.update(placed.t_s, e.rr_ms, m.hr_bpm, m.rmssd_short_ms,
+                                  state_.resp_rate_bpm)) {
+        nlohmann::ordered_json j{{"hr_bpm", ev->hr_bpm}};
+        if (ev->kind == ArousalEvent::Kind::trigger) {
+            j["rise_bpm"] = ev->rise_bpm;
+            j["level"] = arousal_.arousal().level;
+            emit(ev->t_s, "trigger", j.dump());
+        } else {
+            j["recovery_s"] = ev->recovery_s;
+            emit(ev->t_s, "recovered", j.dump());
+        }
+    }
+    state_.arousal = arousal_.arousal();
+    publish();
+}
+
+void Engine::finish_baseline(double t_s) {
+    if (base_diffs_ < 10) return;  // too many rejections so far: keep collecting
+    Baseline b;
+    b.hr_bpm = 60000.0 * static_cast<double>(base_beats_) / base_sum_rr_;
+    b.rmssd_ms = std::sqrt(base_sum_sq_diff_ / static_cast<double>(base_diffs_));
+    b.resp_bpm = state_.resp_rate_bpm;
+    arousal_.set_baseline(b);
+    state_.baseline = b;
+    state_.baseline_ready = true;
+    nlohmann::ordered_json j{{"hr_bpm", b.hr_bpm}, {"rmssd_ms", b.rmssd_ms}};
+    j["resp_bpm"] = b.resp_bpm ? nlohmann::ordered_json(*b.resp_bpm) : nlohmann::ordered_json();
+    emit(t_s, "baseline", j.dump());
+}
+
+void Engine::on_status(const SensorStatus& s) {
+    const bool changed = s.state != state_.sensor.state;
+    state_.sensor = s;
+    if (changed) {
+        emit(s.at_s, "sensor", nlohmann::ordered_json{{"state", to_string(s.state)}}.dump());
+    }
+    publish();
+}
+
+void Engine::emit(double t_s, std::string kind, std::string payload) {
+    events_out_.push_back({t_s, std::move(kind), std::move(payload)});
+}
+
+void Engine::publish() {
+    auto next = std::make_shared<const Snapshot>(state_);
+    const std::lock_guard lock(publish_mutex_);
+    published_ = std::move(next);
+}
+
+std::shared_ptr<const Snapshot> Engine::snapshot() const {
+    const std::lock_guard lock(publish_mutex_);
+    return published_;
+}
+
+std::vector<PlacedBeat> Engine::take_beats() {
+    return std::exchange(beats_out_, {});
+}
+std::vector<EngineEvent> Engine::take_events() {
+    return std::exchange(events_out_, {});
+}
+
+}  // namespace steady

@@ -1,0 +1,58 @@
+// A live session: one sensor feeding the engine, the store kept up to date, a report each second
+// of session time. Runs on the calling thread until the duration is reached, stop() is called
+// (Ctrl-C), or a finite source (replay) runs dry. Used by `steady record` and the window.
+//
+// Per-second reports are deterministic: second k is reported just before the first beat that
+// arrived after k is processed, so it reflects exactly the beats up to k whatever the thread
+// timing. When no beats come (strap unplugged) a second is reported once the clock is kSlackS
+// past it.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/clock.h"
+#include "engine/engine.h"
+#include "sensor/sensor.h"
+
+namespace steady {
+
+class SessionStore;
+
+struct LiveSessionConfig {
+    double duration_s = 0;  // 0: until stopped
+    double speed = 1;
+    EngineConfig engine;
+};
+
+class LiveSession {
+  public:
+    static constexpr double kSlackS = 2.0;
+    static constexpr double kCommitEveryRealS = 0.5;  // store writes, real seconds
+
+    LiveSession(std::unique_ptr<Sensor> sensor, LiveSessionConfig config, SessionStore* store);
+
+    // Called with the snapshot as of each whole second of session time.
+    std::function<void(double second, const Snapshot&)> on_second;
+    std::function<void(const EngineEvent&)> on_event;
+    std::function<void(const PlacedBeat&)> on_beat;
+    std::function<void(const std::string&)> on_warning;  // store failures, dropped beats
+
+    // Blocks until the session ends; returns the session time reached.
+    double run();
+    void stop() { stop_ = true; }
+    const Engine& engine() const { return engine_; }
+
+  private:
+    void drain_outputs(bool final);
+
+    std::unique_ptr<Sensor> sensor_;
+    LiveSessionConfig config_;
+    SessionStore* store_;
+    Engine engine_;
+    std::atomic<bool> stop_{false};
+};
+
+}  // namespace steady

@@ -1,0 +1,81 @@
+// The one interface every heart-beat source implements (simulator, file replay, BLE, ANT+), and
+// the plain data it produces. Drivers live in drivers/<name>/ and are found through the registry
+// (sensor/registry.h); nothing in src/ names a concrete driver.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sensor/ring.h"
+
+namespace steady {
+
+// Flags on a beat, as stored in the session database (beats.flags) and the CSV export.
+enum BeatFlag : std::uint32_t {
+    kBeatContactLost = 1u << 0,        // the sensor reported no skin contact for this beat
+    kBeatGapBefore = 1u << 1,          // beats are missing before this one (dropout, reconnect)
+    kBeatSuspectedArtifact = 1u << 2,  // the driver or the online screen doubts this interval
+};
+
+// One RR interval. `arrival_s` is when the interval reached the driver on the session clock:
+// for a strap this is the notification time (up to seconds after the beat); the simulator and
+// replay deliver each beat at the moment it ends. The engine reconstructs beat times from RR sums
+// anchored to arrival (engine/beat_timeline.h).
+struct BeatEvent {
+    double rr_ms = 0;
+    double arrival_s = 0;
+    std::uint32_t flags = 0;
+};
+
+enum class SensorState : std::uint8_t {
+    scanning,
+    connecting,
+    connected,
+    contact_lost,
+    reconnecting,
+    disconnected,
+};
+const char* to_string(SensorState s);
+
+struct SensorStatus {
+    SensorState state = SensorState::disconnected;
+    double at_s = 0;       // session time of the change
+    int battery_pct = -1;  // -1: unknown
+};
+
+// What a sensor is, as plain data (for `steady scan`, the picker, the session record).
+struct SensorInfo {
+    std::string name;       // human-readable: "Polar H10 7E3F1A", "Simulator (calm)"
+    std::string transport;  // "sim", "replay", "ble", "ant"
+    std::string id;         // the spec that opens it again: "sim:calm", "ble:A0:9E:1A:..."
+    bool provides_rr = true;
+};
+
+// Where a sensor pushes. Both rings are single-producer (the driver's own thread) and
+// single-consumer (the engine); pushing never blocks and counts what it drops.
+struct SensorOutput {
+    SpscRing<BeatEvent> beats{4096};
+    SpscRing<SensorStatus> status{256};
+};
+
+class SessionClock;
+
+class Sensor {
+  public:
+    virtual ~Sensor() = default;
+    // Starts the driver's own I/O thread; setup failures throw SensorError with what to do.
+    virtual void start(SensorOutput& out, const SessionClock& clock) = 0;
+    // Stops and joins the thread. Safe to call twice, and from the destructor.
+    virtual void stop() = 0;
+    virtual SensorInfo info() const = 0;
+    // True once a finite source (a replayed file) has delivered everything.
+    virtual bool finished() const { return false; }
+};
+
+// Setup failure of a sensor (cannot open a file, no adapter, bad spec): says what to do.
+class SensorError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace steady
