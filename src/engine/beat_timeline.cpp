@@ -6,7 +6,11 @@ namespace steady {
 
 BeatTimeline::Placed BeatTimeline::place(const BeatEvent& e) {
     const double rr_s = e.rr_ms / 1000.0;
-    if (!started_ || (e.flags & kBeatGapBefore) || e.arrival_s - (last_t_s_ + rr_s) > kGapAfterS) {
+    // The usual lag between a beat and its arrival, from the recent past (0 after an anchor).
+    double usual_latency = latency_.empty() ? 0.0 : latency_.front().second;
+    for (const auto& l : latency_) usual_latency = std::min(usual_latency, l.second);
+    if (!started_ || (e.flags & kBeatGapBefore) ||
+        e.arrival_s - (last_t_s_ + rr_s) - usual_latency > kGapAfterS) {
         const bool gap = started_;
         started_ = true;
         last_t_s_ = e.arrival_s;
@@ -21,7 +25,11 @@ BeatTimeline::Placed BeatTimeline::place(const BeatEvent& e) {
         latency_.pop_back();
     double min_latency = latency_.front().second;
     for (const auto& l : latency_) min_latency = std::min(min_latency, l.second);
-    if (min_latency > kMaxLatencyS) t += kDriftGain * (min_latency - kMaxLatencyS);
+    if (min_latency > kMaxLatencyS) {
+        const double nudge = kDriftGain * (min_latency - kMaxLatencyS);
+        t += nudge;
+        for (auto& l : latency_) l.second -= nudge;  // the lag already taken out
+    }
     last_t_s_ = t;
     return {t, false};
 }

@@ -3,7 +3,8 @@
 // alone drifts (sensor clock vs ours) and cannot see lost beats. Each beat is placed at the
 // previous beat + RR, then:
 // - if that lands after its own arrival (the sum runs fast), it is pulled back to the arrival;
-// - if the arrival is more than kGapAfterS later than the sum allows, or the driver flags a gap,
+// - if the arrival is more than kGapAfterS later than the sum and the usual lag allow, or the
+//   driver flags a gap,
 //   beats were lost: the beat is re-anchored at its arrival and marked gap-before (never filled);
 // - a steady lag (smallest latency over the last kLatencyWindowS above kMaxLatencyS) is taken
 //   out slowly, kDriftGain of the excess per beat, so drift never accumulates.
@@ -19,7 +20,7 @@ namespace steady {
 class BeatTimeline {
   public:
     static constexpr double kGapAfterS = 3.0;
-    static constexpr double kMaxLatencyS = 1.5;
+    static constexpr double kMaxLatencyS = 1.0;
     static constexpr double kLatencyWindowS = 30.0;
     static constexpr double kDriftGain = 0.05;
 

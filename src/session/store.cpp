@@ -258,6 +258,10 @@ std::optional<std::string> SessionStore::finish_session(double duration_s) {
     return std::nullopt;
 }
 
+void SessionStore::set_max_pages(std::int64_t pages) {
+    exec(("PRAGMA max_page_count = " + std::to_string(pages)).c_str());
+}
+
 std::vector<SessionSummary> SessionStore::list() {
     Statement q(db_,
                 "SELECT s.id, s.started_at, s.sensor, s.state, s.duration_s, "

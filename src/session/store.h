@@ -71,6 +71,10 @@ class SessionStore {
     // Throws StoreError if there is no such session.
     SessionData load(std::int64_t id);
 
+    // Caps the database at `pages` pages (PRAGMA max_page_count): a full disk, on demand, for
+    // the tests of what happens then.
+    void set_max_pages(std::int64_t pages);
+
   private:
     template <typename T>
     static void append(std::vector<T>& to, std::span<const T> from) {

@@ -46,9 +46,11 @@ struct TempDir {
     std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
 
-inline Run run(const std::string& args, const std::string& stdin_file = "") {
+// `env` is prepended to the command line ("NAME=value ...").
+inline Run run(const std::string& args, const std::string& stdin_file = "",
+               const std::string& env = "") {
     const std::string err_file = temp_path(".err");
-    std::string cmd = std::string(STEADY_BIN) + " " + args + " 2>" + err_file;
+    std::string cmd = env + " " + std::string(STEADY_BIN) + " " + args + " 2>" + err_file;
     if (!stdin_file.empty()) cmd += " <" + stdin_file;
     Run r{};
     FILE* p = popen(cmd.c_str(), "r");

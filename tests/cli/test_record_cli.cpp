@@ -1,0 +1,190 @@
+// `steady record`, `steady sessions` and `steady scan` as a user runs them: kill -9 in the middle
+// of a recording, replay of a stored session, export and analysis, and bad input.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "drivers/sim/model.h"
+#include "hrv/analysis.h"
+#include "session/store.h"
+#include "support/cli_run.h"
+
+using namespace steady;
+
+namespace {
+
+std::vector<nlohmann::json> second_lines(const std::string& out) {
+    std::vector<nlohmann::json> v;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto j = nlohmann::json::parse(line);
+        if (!j.contains("event")) v.push_back(j);
+    }
+    return v;
+}
+
+// The metric part of a per-second line (the sensor's own state differs between sources).
+nlohmann::json metrics(nlohmann::json j) {
+    j.erase("sensor");
+    j.erase("dropped");
+    return j;
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 during a recording loses at most the last second", "[cli][session]") {
+    test::TempDir dir;
+    const std::string db = dir / "steady.db";
+    constexpr double kSpeed = 10;
+    const auto t0 = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl(STEADY_BIN, STEADY_BIN, "record", "--sensor", "sim:calm", "--speed", "10", "--quiet",
+              "--db", db.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    const double killed_after_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    REQUIRE(kill(pid, SIGKILL) == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+
+    SessionStore store(db);
+    CHECK(store.interrupted_on_open() == 1);
+    const auto list = store.list();
+    REQUIRE(list.size() == 1);
+    CHECK(list[0].state == "interrupted");
+    const SessionData d = store.load(list[0].id);
+    // Everything that arrived more than one real second before the kill must be there, exactly
+    // as the simulator made it (it started after the fork, so this bound is conservative).
+    sim::Model model(sim::load_scenario("calm"));
+    const double must_have_s = (killed_after_s - 1.0) * kSpeed;
+    std::size_t expected = 0;
+    for (sim::TrueBeat b = model.next(); b.t_s <= must_have_s; b = model.next()) ++expected;
+    INFO("kept " << d.beats.size() << " beats; at least " << expected << " were due");
+    CHECK(d.beats.size() >= expected);
+    CHECK(expected > 5);
+    sim::Model again(sim::load_scenario("calm"));
+    for (const PlacedBeat& b : d.beats) CHECK(b.rr_ms == again.next().rr_ms);
+    CHECK(list[0].duration_s == Approx(d.beats.back().t_s));
+}
+
+TEST_CASE("replaying a stored session reproduces its metrics exactly; exports analyse back",
+          "[cli][session]") {
+    test::TempDir dir;
+    const std::string db = dir / "steady.db";
+    const test::Run rec = test::run("record --sensor sim:noisy --duration 900 --speed 900 --db " +
+                                    db + " --csv " + (dir / "live.csv"));
+    REQUIRE(rec.status == 0);
+    const auto original = second_lines(rec.out);
+    REQUIRE(original.size() == 900);
+    CHECK(original.back()["artifacts"].get<int>() > 5);  // the noisy scenario's artifacts were seen
+    CHECK(original.back()["gaps"].get<int>() >= 0);
+
+    const test::Run ex =
+        test::run("sessions export 1 --format csv -o " + (dir / "s1.csv") + " --db " + db);
+    REQUIRE(ex.status == 0);
+    for (const std::string& file : {dir / "s1.csv", dir / "live.csv"}) {
+        const test::Run rep =
+            test::run("record --sensor replay:" + file + " --speed 2000 --db " + db);
+        INFO(rep.err);
+        REQUIRE(rep.status == 0);
+        const auto replayed = second_lines(rep.out);
+        // The replay ends with the last beat; every second it reports matches the original.
+        REQUIRE(replayed.size() >= 890);
+        for (std::size_t k = 0; k < replayed.size(); ++k) {
+            INFO(file << " second " << k + 1);
+            REQUIRE(metrics(replayed[k]) == metrics(original[k]));
+        }
+    }
+
+    // rr export -> analyze gives the numbers of an analysis of the stored intervals.
+    REQUIRE(
+        test::run("sessions export 1 --format rr -o " + (dir / "s1.rr") + " --db " + db).status ==
+        0);
+    const test::Run an = test::run("analyze --format json " + (dir / "s1.rr"));
+    REQUIRE(an.status == 0);
+    const auto j = nlohmann::json::parse(an.out);
+    SessionStore store(db);
+    std::vector<double> rr;
+    for (const PlacedBeat& b : store.load(1).beats) rr.push_back(b.rr_ms);
+    const hrv::AnalysisResult direct = hrv::Analyzer().analyze(rr);
+    const auto& file = j.is_array() ? j[0] : j;
+    INFO(file.dump());
+    CHECK(file["time"]["rmssd_ms"].get<double>() == direct.time->rmssd_ms);
+    CHECK(file["time"]["mean_rr_ms"].get<double>() == direct.time->mean_rr_ms);
+    CHECK(file["frequency"]["hf_ms2"].get<double>() == direct.frequency->hf_ms2);
+    CHECK(file["beats"].get<std::size_t>() == rr.size());
+
+    const test::Run js = test::run("sessions export 1 --format json --db " + db);
+    REQUIRE(js.status == 0);
+    const auto session = nlohmann::json::parse(js.out);
+    CHECK(session["beats"].size() == rr.size());
+    CHECK(session["session"]["state"] == "complete");
+    const test::Run listing = test::run("sessions --db " + db);
+    CHECK(listing.out.find("complete") != std::string::npos);
+    CHECK(listing.out.find("sim:noisy") != std::string::npos);
+}
+
+TEST_CASE("record: default database under XDG_DATA_HOME, private", "[cli][session]") {
+    test::TempDir dir;
+    const test::Run r = test::run("record --sensor sim --duration 5 --speed 50 --quiet", "",
+                                  "XDG_DATA_HOME=" + dir.path);
+    REQUIRE(r.status == 0);
+    struct stat st {};
+    REQUIRE(stat((dir / "steady").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+    REQUIRE(stat((dir / "steady/steady.db").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(r.out.empty());  // --quiet
+}
+
+TEST_CASE("record and sessions: bad input says where and why", "[cli][session]") {
+    test::TempDir dir;
+    const std::string db = " --db " + (dir / "s.db");
+    test::Run r = test::run("record --sensor replay:/nonexistent/night.csv" + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("/nonexistent/night.csv"));
+    r = test::run("record --sensor bluetooth" + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err,
+               Catch::Contains("unknown transport \"bluetooth\"") && Catch::Contains("sim["));
+    r = test::run("record --sensor sim:stormy" + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("stormy") && Catch::Contains("trigger-recovery"));
+    std::ofstream(dir / "bad.toml") << "name = \"x\"\n[person]\nhr_bpm = 500\n";
+    r = test::run("record --sensor sim:" + (dir / "bad.toml") + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("person.hr_bpm (line 3)") && Catch::Contains("outside"));
+    std::ofstream(dir / "bad.csv") << "t_s,rr_ms\n1,800\n2,abc\n";
+    r = test::run("record --sensor replay:" + (dir / "bad.csv") + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("line 3"));
+    r = test::run("sessions export 7" + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("no session 7"));
+    r = test::run("sessions export 1 --format xml" + db);
+    CHECK(r.status == 2);
+    r = test::run("record --speed -3" + db);
+    CHECK(r.status == 2);
+    std::ofstream(dir / "junk.db") << "not a database at all, not even a little bit";
+    r = test::run("sessions --db " + (dir / "junk.db"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("junk.db"));
+}
+
+TEST_CASE("scan lists the simulator's scenarios", "[cli]") {
+    const test::Run r = test::run("scan");
+    REQUIRE(r.status == 0);
+    for (const char* s : {"sim:calm", "sim:paced", "sim:trigger-recovery", "sim:noisy"})
+        CHECK_THAT(r.out, Catch::Contains(s));
+}
