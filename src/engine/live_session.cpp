@@ -56,6 +56,8 @@ double LiveSession::run() {
     // How long past a second to wait for stragglers before reporting it without them: 2 s of
     // session time, or half a real second at high speed (a thread may lag that much).
     const double slack_s = std::max(kSlackS, 0.5 * config_.speed);
+    const auto idle_sleep =
+        std::chrono::duration<double>(std::clamp(0.02 / config_.speed, 0.001, 0.02));
     bool ended = false;
     while (!stop_ && !ended) {
         bool idle = true;
@@ -93,7 +95,9 @@ double LiveSession::run() {
             commit();
             last_commit = std::chrono::steady_clock::now();
         }
-        if (idle && !ended) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        // Nothing to do: sleep. 20 ms at 1x (a strap sends once a second; the window redraws
+        // from snapshots anyway), down to 1 ms at high speed so the rings never fill.
+        if (idle && !ended) std::this_thread::sleep_for(idle_sleep);
     }
     sensor_->stop();
     // Whatever is still in the rings arrived before the stop: keep it.

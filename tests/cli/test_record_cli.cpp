@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
@@ -43,16 +44,36 @@ TEST_CASE("kill -9 during a recording loses at most the last second", "[cli][ses
     test::TempDir dir;
     const std::string db = dir / "steady.db";
     constexpr double kSpeed = 10;
-    const auto t0 = std::chrono::steady_clock::now();
     const pid_t pid = fork();
     if (pid == 0) {
         execl(STEADY_BIN, STEADY_BIN, "record", "--sensor", "sim:calm", "--speed", "10", "--quiet",
               "--db", db.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
-    const double killed_after_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Wait for the first committed beat (start-up time varies, e.g. under sanitizers): from then
+    // on the session clock is at least that beat's time.
+    const auto newest_beat_s = [&] {
+        sqlite3* h = nullptr;
+        double t = -1;
+        if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+            sqlite3_stmt* st = nullptr;
+            if (sqlite3_prepare_v2(h, "SELECT MAX(t_s) FROM beats", -1, &st, nullptr) ==
+                    SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+                t = sqlite3_column_double(st, 0);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(h);
+        return t;
+    };
+    double first_seen_s = -1;
+    for (int i = 0; i < 1000 && first_seen_s < 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        first_seen_s = newest_beat_s();
+    }
+    REQUIRE(first_seen_s > 0);
+    constexpr double kRunRealS = 3.0;
+    std::this_thread::sleep_for(std::chrono::duration<double>(kRunRealS));
     REQUIRE(kill(pid, SIGKILL) == 0);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -65,9 +86,9 @@ TEST_CASE("kill -9 during a recording loses at most the last second", "[cli][ses
     CHECK(list[0].state == "interrupted");
     const SessionData d = store.load(list[0].id);
     // Everything that arrived more than one real second before the kill must be there, exactly
-    // as the simulator made it (it started after the fork, so this bound is conservative).
+    // as the simulator made it.
     sim::Model model(sim::load_scenario("calm"));
-    const double must_have_s = (killed_after_s - 1.0) * kSpeed;
+    const double must_have_s = first_seen_s + (kRunRealS - 1.0) * kSpeed;
     std::size_t expected = 0;
     for (sim::TrueBeat b = model.next(); b.t_s <= must_have_s; b = model.next()) ++expected;
     INFO("kept " << d.beats.size() << " beats; at least " << expected << " were due");
