@@ -25,6 +25,7 @@ struct RecordOptions {
     double speed = 1;
     std::string db;
     std::string csv;
+    std::string baseline = "new";
     bool quiet = false;
 };
 
@@ -81,15 +82,43 @@ int run(const RecordOptions& o) {
         std::cerr << "steady record: " << store->interrupted_on_open()
                   << " earlier session(s) ended without closing (killed or crashed); marked "
                      "interrupted, their beats are kept\n";
+    LiveSessionConfig config;
+    config.duration_s = o.duration_s;
+    config.speed = o.speed;
+    if (o.baseline != "new") {
+        std::optional<std::int64_t> from;
+        if (o.baseline != "last") {
+            try {
+                from = std::stoll(o.baseline);
+            } catch (const std::exception&) {
+                std::cerr << "steady record: --baseline \"" << o.baseline
+                          << "\": expected new, last or a session id\n";
+                return 2;
+            }
+        }
+        try {
+            config.engine.baseline = store->stored_baseline(from);
+        } catch (const StoreError& e) {
+            std::cerr << "steady record: " << e.what() << "\n";
+            return 1;
+        }
+        if (!config.engine.baseline) {
+            std::cerr << "steady record: no stored baseline "
+                      << (from ? "in session " + o.baseline : std::string("yet"))
+                      << "; record one with --baseline new (the first 2 minutes at rest)\n";
+            return 1;
+        }
+        std::cerr << "steady record: resting baseline from "
+                  << (from ? "session " + o.baseline : std::string("the latest session")) << ": "
+                  << exact(std::round(config.engine.baseline->hr_bpm * 10) / 10) << " bpm, RMSSD "
+                  << exact(std::round(config.engine.baseline->rmssd_ms * 10) / 10) << " ms\n";
+    }
     const SensorInfo info = sensor->info();
     const std::int64_t id = store->begin_session(info.id);
     std::cerr << "steady record: session " << id << " from " << info.name << " into "
               << store->path() << (o.speed != 1 ? " at speed " + exact(o.speed) : "")
               << "; Ctrl-C stops and keeps everything\n";
 
-    LiveSessionConfig config;
-    config.duration_s = o.duration_s;
-    config.speed = o.speed;
     LiveSession session(std::move(sensor), config, store.get());
     session.on_second = [&](double t, const Snapshot& s) {
         if (!o.quiet) std::cout << second_line(t, s).dump() << "\n" << std::flush;
@@ -146,6 +175,10 @@ void add_record_command(CLI::App& app, int* status) {
         ->capture_default_str();
     cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
     cmd->add_option("--csv", o->csv, "Also write the beats to this CSV file (t_s,rr_ms,flags)");
+    cmd->add_option("--baseline", o->baseline,
+                    "Resting baseline: new (the first 2 minutes), last (the newest stored one) or "
+                    "a session id")
+        ->capture_default_str();
     cmd->add_flag("--quiet", o->quiet, "No per-second output");
     cmd->callback([o, status] { *status = run(*o); });
 }

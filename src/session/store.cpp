@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 namespace steady {
 namespace {
@@ -256,6 +257,27 @@ std::optional<std::string> SessionStore::finish_session(double duration_s) {
     }
     session_ = 0;
     return std::nullopt;
+}
+
+std::optional<Baseline> SessionStore::stored_baseline(std::optional<std::int64_t> id) {
+    Statement q(db_, id ? "SELECT payload FROM events WHERE kind = 'baseline' AND session_id = ? "
+                          "ORDER BY rowid DESC LIMIT 1"
+                        : "SELECT payload FROM events WHERE kind = 'baseline' "
+                          "ORDER BY session_id DESC, rowid DESC LIMIT 1");
+    if (id) sqlite3_bind_int64(q.get(), 1, *id);
+    if (!q.row()) return std::nullopt;
+    try {
+        const auto j = nlohmann::json::parse(q.text(0));
+        Baseline b;
+        b.hr_bpm = j.at("hr_bpm").get<double>();
+        b.rmssd_ms = j.at("rmssd_ms").get<double>();
+        if (j.contains("resp_bpm") && j["resp_bpm"].is_number())
+            b.resp_bpm = j["resp_bpm"].get<double>();
+        if (!(b.hr_bpm > 0) || !(b.rmssd_ms > 0)) return std::nullopt;
+        return b;
+    } catch (const nlohmann::json::exception& e) {
+        throw StoreError(path_ + ": the stored baseline is unreadable: " + e.what());
+    }
 }
 
 void SessionStore::set_max_pages(std::int64_t pages) {

@@ -71,6 +71,10 @@ class SessionStore {
     // Throws StoreError if there is no such session.
     SessionData load(std::int64_t id);
 
+    // The resting baseline measured in session `id`, or in the newest session that has one when
+    // `id` is empty. Empty if there is none.
+    std::optional<Baseline> stored_baseline(std::optional<std::int64_t> id = std::nullopt);
+
     // Caps the database at `pages` pages (PRAGMA max_page_count): a full disk, on demand, for
     // the tests of what happens then.
     void set_max_pages(std::int64_t pages);

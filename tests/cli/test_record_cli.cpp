@@ -209,3 +209,27 @@ TEST_CASE("scan lists the simulator's scenarios", "[cli]") {
     for (const char* s : {"sim:calm", "sim:paced", "sim:trigger-recovery", "sim:noisy"})
         CHECK_THAT(r.out, Catch::Contains(s));
 }
+
+TEST_CASE("record --baseline last uses the stored resting baseline from the first second",
+          "[cli][session]") {
+    test::TempDir dir;
+    const std::string db = " --db " + (dir / "s.db");
+    test::Run r = test::run("record --sensor sim --baseline last --duration 5 --speed 50" + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("no stored baseline yet"));
+    REQUIRE(test::run("record --sensor sim --duration 200 --speed 200 --quiet" + db).status == 0);
+    r = test::run("record --sensor sim --baseline last --duration 30 --speed 50" + db);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.err, Catch::Contains("resting baseline from the latest session"));
+    const auto lines = second_lines(r.out);
+    REQUIRE(lines.size() == 30);
+    CHECK(lines[4]["arousal"]["band"] == "calm");  // no 2-minute wait
+    CHECK(lines[4]["arousal"]["level"].is_number());
+    CHECK(
+        test::run("record --sensor sim --baseline 1 --duration 2 --speed 50 --quiet" + db).status ==
+        0);
+    r = test::run("record --sensor sim --baseline 42 --duration 2" + db);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("no stored baseline in session 42"));
+    CHECK(test::run("record --sensor sim --baseline yesterday --duration 2" + db).status == 2);
+}
