@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <string>
 
 #include "hrv/artifacts.h"
@@ -58,6 +59,12 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
     auto& warn = out.warnings;
     const std::string got_beats = " (got " + std::to_string(rr.size()) + ")";
     const std::string got_s = " (got " + fmt(out.duration_s) + " s)";
+    const NonlinearSettings& ns = settings_.nonlinear;
+    // A long record computes the nonlinear group (sample entropy dominates) on a second thread
+    // while this one does the spectral work; short ones (sliding windows) stay on one thread.
+    std::future<Nonlinear> nonlinear_later;
+    if (rr.size() >= kParallelFromBeats)
+        nonlinear_later = std::async(std::launch::async, [&] { return nonlinear(rr, ns); });
 
     if (rr.size() >= kMinBeatsTimeDomain) {
         out.time = time_domain(rr, settings_.time);
@@ -81,8 +88,16 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
                        fmt(kMinSecondsFrequency) + " s of beats" + got_s);
     }
 
-    const NonlinearSettings& ns = settings_.nonlinear;
-    out.nonlinear = nonlinear(rr, ns);
+    if (coherence) {
+        if (!t.empty()) {
+            out.coherence = summarise_coherence(*coherence, settings_.coherence.window_s,
+                                                t.front() - rr.front() / 1000.0, t.back());
+        }
+    } else {
+        out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
+    }
+
+    out.nonlinear = nonlinear_later.valid() ? nonlinear_later.get() : nonlinear(rr, ns);
     if (!out.nonlinear.sd1_ms) {
         warn.push_back("Poincare SD1/SD2 need at least " + std::to_string(kMinBeatsPoincare) +
                        " beats" + got_beats);
@@ -106,14 +121,6 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
                                          "constant)"));
     }
 
-    if (coherence) {
-        if (!t.empty()) {
-            out.coherence = summarise_coherence(*coherence, settings_.coherence.window_s,
-                                                t.front() - rr.front() / 1000.0, t.back());
-        }
-    } else {
-        out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
-    }
     if (!out.coherence) {
         warn.push_back("coherence needs at least " + fmt(settings_.coherence.window_s) +
                        " s of beats" + got_s);

@@ -16,9 +16,10 @@ namespace steady::hrv {
 
 // Minimum record needed per metric group; shorter records leave the group empty with a warning
 // that says what it needs.
-constexpr double kMinSecondsFrequency = 60.0;  // one full cycle of 0.04 Hz needs 25 s; HF 60 s
-constexpr double kAdviseSecondsLf = 120.0;     // Task Force: LF needs about 2 minutes
-constexpr double kAdviseSecondsVlf = 300.0;    // VLF is unreliable under 5 minutes
+constexpr std::size_t kParallelFromBeats = 20000;  // whole-record metrics on two threads
+constexpr double kMinSecondsFrequency = 60.0;      // one full cycle of 0.04 Hz needs 25 s; HF 60 s
+constexpr double kAdviseSecondsLf = 120.0;         // Task Force: LF needs about 2 minutes
+constexpr double kAdviseSecondsVlf = 300.0;        // VLF is unreliable under 5 minutes
 
 struct WindowResult {
     double start_s = 0;
