@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/config.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
 #include "drivers/drivers.h"
@@ -20,7 +21,8 @@ extern "C" void on_signal(int) {
 }
 
 struct RecordOptions {
-    std::string sensor = "sim";
+    std::string sensor;
+    std::string config;
     double duration_s = 0;
     double speed = 1;
     std::string db;
@@ -59,7 +61,17 @@ nlohmann::ordered_json second_line(double t_s, const Snapshot& s) {
     return j;
 }
 
-int run(const RecordOptions& o) {
+int run(RecordOptions o) {
+    // Settings file first, then the command line wins.
+    try {
+        const Config cfg =
+            o.config.empty() ? load_config(default_config_path()) : load_config(o.config, true);
+        if (o.sensor.empty()) o.sensor = cfg.sensor.value_or("sim");
+        if (o.db.empty() && cfg.db) o.db = *cfg.db;
+    } catch (const ConfigError& e) {
+        std::cerr << "steady record: " << e.what() << "\n";
+        return 2;
+    }
     std::unique_ptr<Sensor> sensor;
     std::unique_ptr<SessionStore> store;
     std::ofstream csv;
@@ -164,8 +176,11 @@ void add_record_command(CLI::App& app, int* status) {
     CLI::App* cmd = app.add_subcommand("record",
                                        "Run a session headless and store it; prints one "
                                        "JSON object per second (JSON Lines)");
-    cmd->add_option("--sensor", o->sensor, "Sensor: " + sensor_registry().usage())
-        ->capture_default_str();
+    cmd->add_option("--sensor", o->sensor,
+                    "Sensor: " + sensor_registry().usage() +
+                        " (default: `sensor` in the settings file, else sim)");
+    cmd->add_option("--config", o->config,
+                    "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");
     cmd->add_option("--duration", o->duration_s,
                     "Session length in seconds (default: until Ctrl-C "
                     "or the end of a replayed file)")

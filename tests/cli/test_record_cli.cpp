@@ -233,3 +233,29 @@ TEST_CASE("record --baseline last uses the stored resting baseline from the firs
     CHECK_THAT(r.err, Catch::Contains("no stored baseline in session 42"));
     CHECK(test::run("record --sensor sim --baseline yesterday --duration 2" + db).status == 2);
 }
+
+TEST_CASE("record: sensor and database from the settings file; bad settings named", "[cli]") {
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "cfg/steady");
+    std::ofstream(dir / "cfg/steady/config.toml")
+        << "sensor = \"sim:paced\"\ndb = \"" << (dir / "from-config.db") << "\"\n";
+    test::Run r =
+        test::run("record --duration 3 --speed 50 --quiet", "", "XDG_CONFIG_HOME=" + (dir / "cfg"));
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.err, Catch::Contains("Simulator (paced)") && Catch::Contains("from-config.db"));
+    r = test::run("record --sensor sim:calm --duration 3 --speed 50 --quiet", "",
+                  "XDG_CONFIG_HOME=" + (dir / "cfg"));
+    CHECK_THAT(r.err, Catch::Contains("Simulator (calm)"));  // the command line wins
+
+    std::ofstream(dir / "bad.toml") << "sensor = \"sim\"\nsensr = \"ble\"\n";
+    r = test::run("record --config " + (dir / "bad.toml"));
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("bad.toml: line 2: sensr: unknown setting"));
+    std::ofstream(dir / "bad2.toml") << "sensor = 7\n";
+    r = test::run("record --config " + (dir / "bad2.toml"));
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("line 1: sensor: must be a non-empty string"));
+    r = test::run("record --config " + (dir / "missing.toml"));
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("no such settings file"));
+}

@@ -46,11 +46,13 @@ struct TempDir {
     std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
 
-// `env` is prepended to the command line ("NAME=value ...").
+// `env` is prepended to the command line ("NAME=value ..."). The user's own settings file is
+// never read: XDG_CONFIG_HOME points nowhere unless `env` sets it.
 inline Run run(const std::string& args, const std::string& stdin_file = "",
                const std::string& env = "") {
     const std::string err_file = temp_path(".err");
-    std::string cmd = env + " " + std::string(STEADY_BIN) + " " + args + " 2>" + err_file;
+    std::string cmd = "XDG_CONFIG_HOME=/nonexistent/steady-test " + env + " " +
+                      std::string(STEADY_BIN) + " " + args + " 2>" + err_file;
     if (!stdin_file.empty()) cmd += " <" + stdin_file;
     Run r{};
     FILE* p = popen(cmd.c_str(), "r");
