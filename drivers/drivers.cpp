@@ -5,6 +5,9 @@ namespace steady {
 void register_drivers(SensorRegistry& registry) {
     sim::register_driver(registry);
     replay::register_driver(registry);
+#ifdef STEADY_WITH_BLE
+    ble::register_driver(registry);
+#endif
 }
 
 const SensorRegistry& sensor_registry() {

@@ -11,6 +11,9 @@ void register_driver(SensorRegistry& registry);
 namespace replay {
 void register_driver(SensorRegistry& registry);
 }
+namespace ble {
+void register_driver(SensorRegistry& registry);
+}
 
 // Adds every driver built in to `registry`.
 void register_drivers(SensorRegistry& registry);

@@ -54,6 +54,7 @@ nlohmann::ordered_json second_line(double t_s, const Snapshot& s) {
         {"state", to_string(s.sensor.state)},
         {"battery_pct", s.sensor.battery_pct >= 0 ? nlohmann::ordered_json(s.sensor.battery_pct)
                                                   : nlohmann::ordered_json()}};
+    if (s.sensor.detail) j["sensor"]["detail"] = s.sensor.detail;
     j["beats"] = s.beats;
     j["artifacts"] = s.artifacts;
     j["gaps"] = s.gaps;
@@ -156,6 +157,11 @@ int run(RecordOptions o) {
     g_session = nullptr;
 
     const Snapshot& last = session.engine().current();
+    try {
+        store->set_sensor(session.sensor_info().id);
+    } catch (const StoreError&) {
+        // the session keeps the spec it started with
+    }
     if (auto err = store->finish_session(reached)) {
         std::cerr << "steady record: " << *err << "\n";
         return 1;
@@ -201,8 +207,10 @@ void add_record_command(CLI::App& app, int* status) {
 void add_scan_command(CLI::App& app, int* status) {
     CLI::App* cmd = app.add_subcommand("scan", "List the sensors this build can find");
     cmd->callback([status] {
-        for (const SensorInfo& s : sensor_registry().scan())
+        std::vector<std::string> problems;
+        for (const SensorInfo& s : sensor_registry().scan(&problems))
             std::cout << s.id << "\t" << s.name << "\n";
+        for (const std::string& p : problems) std::cerr << "steady scan: " << p << "\n";
         *status = 0;
     });
 }

@@ -112,7 +112,9 @@ void Engine::on_status(const SensorStatus& s) {
     const bool changed = s.state != state_.sensor.state;
     state_.sensor = s;
     if (changed) {
-        emit(s.at_s, "sensor", nlohmann::ordered_json{{"state", to_string(s.state)}}.dump());
+        nlohmann::ordered_json j{{"state", to_string(s.state)}};
+        if (s.detail) j["detail"] = s.detail;
+        emit(s.at_s, "sensor", j.dump());
     }
     publish();
 }

@@ -44,6 +44,7 @@ class LiveSession {
     double run();
     void stop() { stop_ = true; }
     const Engine& engine() const { return engine_; }
+    SensorInfo sensor_info() const { return sensor_->info(); }
 
   private:
     void drain_outputs(bool final);

@@ -47,11 +47,15 @@ std::unique_ptr<Sensor> SensorRegistry::open(std::string_view spec,
                       parsed.transport + "\"; this build knows " + usage());
 }
 
-std::vector<SensorInfo> SensorRegistry::scan() const {
+std::vector<SensorInfo> SensorRegistry::scan(std::vector<std::string>* problems) const {
     std::vector<SensorInfo> found;
     for (const SensorDriver& d : drivers_) {
         if (!d.scan) continue;
-        for (SensorInfo& info : d.scan()) found.push_back(std::move(info));
+        try {
+            for (SensorInfo& info : d.scan()) found.push_back(std::move(info));
+        } catch (const SensorError& e) {
+            if (problems) problems->push_back(e.what());
+        }
     }
     return found;
 }

@@ -36,7 +36,9 @@ class SensorRegistry {
     void add(SensorDriver driver);
     // Throws SensorError for an unknown transport (listing the known ones) or a bad argument.
     std::unique_ptr<Sensor> open(std::string_view spec, const SensorOptions& options) const;
-    std::vector<SensorInfo> scan() const;
+    // What every driver finds now; a driver that cannot look (no Bluetooth) adds a line to
+    // `problems` instead of failing the whole scan.
+    std::vector<SensorInfo> scan(std::vector<std::string>* problems = nullptr) const;
     const std::vector<SensorDriver>& drivers() const { return drivers_; }
     std::string usage() const;  // "sim[:SCENARIO], replay:FILE, ..."
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "sensor/ring.h"
@@ -41,6 +42,9 @@ struct SensorStatus {
     SensorState state = SensorState::disconnected;
     double at_s = 0;       // session time of the change
     int battery_pct = -1;  // -1: unknown
+    // What the user should know or do, as a static string (no allocation in the driver):
+    // "strap not touching the skin: moisten the electrodes", "bluetoothd is not running ...".
+    const char* detail = nullptr;
 };
 
 // What a sensor is, as plain data (for `steady scan`, the picker, the session record).

@@ -207,6 +207,14 @@ std::int64_t SessionStore::begin_session(const std::string& sensor_spec) {
     return session_;
 }
 
+void SessionStore::set_sensor(const std::string& sensor_spec) {
+    if (session_ == 0) return;
+    Statement up(db_, "UPDATE sessions SET sensor = ? WHERE id = ?");
+    sqlite3_bind_text(up.get(), 1, sensor_spec.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(up.get(), 2, session_);
+    up.run();
+}
+
 std::optional<std::string> SessionStore::commit() {
     if (session_ == 0 || pending() == 0) return std::nullopt;
     try {

@@ -64,6 +64,8 @@ class SessionStore {
     // rows for the next try; empty on success.
     std::optional<std::string> commit();
     std::size_t pending() const { return pending_beats_.size() + pending_events_.size(); }
+    // The sensor as it turned out (a BLE strap is known by address only once found).
+    void set_sensor(const std::string& sensor_spec);
     // Commits, then marks the session complete with its duration.
     std::optional<std::string> finish_session(double duration_s);
 
