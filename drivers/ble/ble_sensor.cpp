@@ -130,6 +130,14 @@ class BleSensor final : public Sensor {
             root_->uponSignal("InterfacesAdded")
                 .onInterface(kObjectManager)
                 .call([this](const sdbus::ObjectPath& p, const Ifaces& i) { on_added(p, i); });
+            root_->uponSignal("InterfacesRemoved")
+                .onInterface(kObjectManager)
+                .call([this](const sdbus::ObjectPath& p, const std::vector<std::string>& i) {
+                    // The strap's object went (BlueZ forgets unpaired devices it stops seeing,
+                    // or bluetoothd restarted): search for it again by address.
+                    if (p == device_path_ && std::find(i.begin(), i.end(), kDevice) != i.end())
+                        device_removed_ = true;
+                });
             root_->finishRegistration();
             const Managed objects = managed_objects(*root_);
             adapter_ = find_adapter(objects);
@@ -186,12 +194,38 @@ class BleSensor final : public Sensor {
         }
         double next_try_s = 0, backoff_s = 0, lost_at_s = -1;
         Link link = Link::searching;
+        double search_from_s = clock_->now_s();
         while (!stop_ && link != Link::gone) {
             dispatch(0.1);
             const double now = clock_->now_s();
+            if (device_removed_) {
+                device_removed_ = false;
+                char_.reset();
+                battery_.reset();
+                device_.reset();
+                device_path_.clear();
+                connected_ = resolved_ = false;
+                gap_next_ = true;
+                status(SensorState::scanning);
+                try {
+                    start_discovery(*bus_, adapter_);
+                } catch (const sdbus::Error&) {
+                    // discovery may already run; the device comes back through InterfacesAdded
+                }
+                search_from_s = now;
+                link = Link::searching;
+            }
             switch (link) {
                 case Link::searching:
-                    if (!device_path_.empty()) link = Link::connecting;
+                    if (!device_path_.empty()) {
+                        link = Link::connecting;
+                    } else if (now - search_from_s > give_up_s_) {
+                        status(SensorState::disconnected,
+                               "no heart-rate strap found: wear it (straps sleep while dry), and "
+                               "make sure no phone or watch is connected to it");
+                        finished_ = true;
+                        return;
+                    }
                     break;
                 case Link::connecting:
                 case Link::waiting_retry:
@@ -381,10 +415,12 @@ class BleSensor final : public Sensor {
                              "and tighten the strap");
         }
         if (!m.rr_present) {
-            if (++notifications_without_rr_ == 5)
-                status(SensorState::connected,
-                       "this sensor sends heart rate but no beat-to-beat intervals, so HRV is "
-                       "unavailable: use a chest strap that does (or its ANT+ side)");
+            // Heart rate still works, from the strap's own figure; HRV cannot.
+            out_->status.push({contact ? SensorState::connected : SensorState::contact_lost,
+                               clock_->now_s(), battery_pct_,
+                               "this sensor sends heart rate but no beat-to-beat intervals, so "
+                               "HRV is unavailable: use a chest strap that does (or its ANT+ side)",
+                               m.hr_bpm});
             return;
         }
         const double now = clock_->now_s();
@@ -404,10 +440,11 @@ class BleSensor final : public Sensor {
     std::unique_ptr<sdbus::IProxy> root_, device_, char_, battery_;
     std::string adapter_, device_path_, name_, last_error_;
     std::atomic<bool> stop_{false}, finished_{false};
+    bool device_removed_ = false;
     bool connected_ = false, resolved_ = false, first_connect_ = true, gap_next_ = false;
     bool contact_ = true, not_chest_ = false;
     int battery_pct_ = -1;
-    unsigned notifications_without_rr_ = 0, bad_packets_ = 0;
+    unsigned bad_packets_ = 0;
     std::thread thread_;
 };
 

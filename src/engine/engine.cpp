@@ -109,7 +109,9 @@ void Engine::finish_baseline(double t_s) {
 }
 
 void Engine::on_status(const SensorStatus& s) {
-    const bool changed = s.state != state_.sensor.state;
+    const bool changed = s.state != state_.sensor.state || s.detail != state_.sensor.detail;
+    // A sensor without RR: its own heart rate is all there is (HRV stays empty and says why).
+    if (s.hr_bpm > 0 && state_.beats == 0) state_.hr_bpm = s.hr_bpm;
     state_.sensor = s;
     if (changed) {
         nlohmann::ordered_json j{{"state", to_string(s.state)}};

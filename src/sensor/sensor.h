@@ -45,6 +45,7 @@ struct SensorStatus {
     // What the user should know or do, as a static string (no allocation in the driver):
     // "strap not touching the skin: moisten the electrodes", "bluetoothd is not running ...".
     const char* detail = nullptr;
+    int hr_bpm = -1;  // the sensor's own heart-rate figure, for sensors that send no RR
 };
 
 // What a sensor is, as plain data (for `steady scan`, the picker, the session record).

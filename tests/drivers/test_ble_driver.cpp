@@ -150,6 +150,38 @@ TEST_CASE("ble: a link drop with failing reconnects recovers; nothing lost or do
     }
 }
 
+TEST_CASE("ble: a strap without RR gives heart rate and says why HRV is unavailable",
+          "[driver][ble][fake]") {
+    FakeBluez fake;
+    fake.add_adapter();
+    fake.add_strap();
+    Running r("ble");
+    FakeBluez::wait_for([&] { return fake.notifying(); }, "StartNotify");
+    fake.notify({0x06, 72});  // contact detected, 8-bit HR, no RR field
+    FakeBluez::wait_for(
+        [&] {
+            r.drain();
+            return !r.statuses.empty() && r.statuses.back().hr_bpm == 72;
+        },
+        "HR-only status");
+    REQUIRE(r.statuses.back().detail);
+    CHECK_THAT(r.statuses.back().detail, Catch::Contains("no beat-to-beat intervals"));
+    CHECK(r.beats.empty());
+}
+
+TEST_CASE("ble: a strap that never shows up ends in disconnected with advice",
+          "[driver][ble][fake]") {
+    FakeBluez fake;
+    fake.add_adapter();
+    ::setenv("STEADY_BLE_GIVE_UP_S", "1", 1);
+    Running r("ble:11:22:33:44:55:66");
+    ::unsetenv("STEADY_BLE_GIVE_UP_S");
+    FakeBluez::wait_for([&] { return r.sensor->finished(); }, "give up", 10);
+    r.drain();
+    REQUIRE(r.statuses.back().state == SensorState::disconnected);
+    CHECK_THAT(r.statuses.back().detail, Catch::Contains("no heart-rate strap found"));
+}
+
 TEST_CASE("ble: setup errors say what to do", "[driver][ble][fake]") {
     SECTION("bluetoothd not running") {
         FakeBluez bus_only(false);
