@@ -213,11 +213,12 @@ TEST_CASE("ble: steady scan lists the strap; steady record stores what it sent",
     test::TempDir dir;
     const std::string db = dir / "s.db";
     std::vector<double> expected;
+    // The strap sends two RR a second for 20 s; its link drops once, 10 s in.
     std::thread strap([&] {
         FakeBluez::wait_for([&] { return fake.notifying(); }, "StartNotify", 20);
         unsigned raw = 1000;
-        for (int second = 0; second < 10; ++second) {
-            if (second == 5) {  // a dropout: link lost, back a moment later
+        for (int second = 0; second < 20; ++second) {
+            if (second == 10) {
                 fake.drop_link();
                 FakeBluez::wait_for([&] { return fake.notifying(); }, "reconnect", 20);
             }
@@ -225,10 +226,11 @@ TEST_CASE("ble: steady scan lists the strap; steady record stores what it sent",
             expected.push_back(raw * 1000.0 / 1024.0);
             expected.push_back((raw + 10) * 1000.0 / 1024.0);
             raw += 20;
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1000));
         }
     });
-    const test::Run rec = test::run("record --sensor ble --duration 6 --quiet --db " + db, "", env);
+    const test::Run rec =
+        test::run("record --sensor ble --duration 30 --quiet --db " + db, "", env);
     strap.join();
     INFO(rec.err);
     REQUIRE(rec.status == 0);
