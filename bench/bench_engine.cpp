@@ -9,12 +9,16 @@
 #include <cstdio>
 #include <vector>
 
+#include "bench_table.h"
+
 #include "drivers/drivers.h"
 #include "drivers/sim/model.h"
 #include "engine/engine.h"
 #include "engine/live_session.h"
 
 using namespace steady;
+using bench::percentile;
+using bench::row;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -24,15 +28,6 @@ double cpu_seconds() {
     getrusage(RUSAGE_SELF, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-void row(const char* what, double value, const char* unit, const char* target) {
-    std::printf("| %-58s | %10.3f %-3s | %-10s |\n", what, value, unit, target);
 }
 
 }  // namespace
@@ -48,9 +43,7 @@ int main(int argc, char** argv) {
         artifacts.deliver(b, events);
     }
     std::printf("engine: %zu simulated beats (24 h, trigger-recovery scenario)\n\n", events.size());
-    std::printf("| %-58s | %14s | %-10s |\n", "measurement", "value", "target");
-    std::printf("|%s|%s|%s|\n", std::string(60, '-').c_str(), std::string(16, '-').c_str(),
-                std::string(12, '-').c_str());
+    bench::header("value");
 
     Engine engine;
     std::vector<double> per_beat_us;

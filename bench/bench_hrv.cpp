@@ -6,12 +6,16 @@
 #include <cstdio>
 #include <vector>
 
+#include "bench_table.h"
+
 #include "hrv/analysis.h"
 #include "hrv/resample.h"
 #include "hrv/rolling.h"
 #include "support/synthetic.h"
 
 using namespace steady;
+using bench::percentile;
+using bench::row;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -32,24 +36,13 @@ double median_ms(int runs, F&& f) {
     return times[times.size() / 2];
 }
 
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-void row(const char* what, double value, const char* unit, const char* target) {
-    std::printf("| %-58s | %10.3f %-3s | %-10s |\n", what, value, unit, target);
-}
-
 }  // namespace
 
 int main() {
     const std::vector<double> rr = test::physiological_rr(24 * 3600.0, 99, 860);
     const std::vector<double> t = hrv::beat_times_s(rr);
     std::printf("24-hour recording: %zu beats, %.0f s\n\n", rr.size(), t.back());
-    std::printf("| %-58s | %14s | %-10s |\n", "measurement", "median", "target");
-    std::printf("|%s|%s|%s|\n", std::string(60, '-').c_str(), std::string(16, '-').c_str(),
-                std::string(12, '-').c_str());
+    bench::header("median");
 
     hrv::Analyzer analyzer;
     analyzer.analyze(rr);  // warm-up: FFT plans, page faults

@@ -12,7 +12,7 @@
 namespace steady::replay {
 namespace {
 
-class ReplaySensor final : public Sensor {
+class ReplaySensor final : public ThreadedSensor {
   public:
     explicit ReplaySensor(std::string path) : path_(std::move(path)) {
         try {
@@ -29,27 +29,19 @@ class ReplaySensor final : public Sensor {
     }
     ~ReplaySensor() override { stop(); }
 
-    void start(SensorOutput& out, const SessionClock& clock) override {
-        stop_ = false;
-        thread_ = std::thread([this, &out, &clock] { run(out, clock); });
-    }
-    void stop() override {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-    }
     SensorInfo info() const override {
         return {"Replay of " + path_, "replay", "replay:" + path_, true};
     }
     bool finished() const override { return finished_; }
 
   private:
-    void run(SensorOutput& out, const SessionClock& clock) {
+    void run(SensorOutput& out, const SessionClock& clock) override {
         out.status.push({SensorState::connected, clock.now_s(), -1});
         // The file's clock starts where its first beat began.
         const double offset = rec_.t_s.front() - rec_.rr_ms.front() / 1000.0;
         for (std::size_t i = 0; i < rec_.rr_ms.size(); ++i) {
             const double at = rec_.t_s[i] - offset;
-            if (!clock.sleep_until(at, stop_)) return;
+            if (!clock.sleep_until(at, stop_flag())) return;
             out.beats.push({rec_.rr_ms[i], at, 0});
         }
         out.status.push({SensorState::disconnected, clock.now_s(), -1});
@@ -58,8 +50,7 @@ class ReplaySensor final : public Sensor {
 
     std::string path_;
     io::RrRecording rec_;
-    std::atomic<bool> stop_{false}, finished_{false};
-    std::thread thread_;
+    std::atomic<bool> finished_{false};
 };
 
 }  // namespace

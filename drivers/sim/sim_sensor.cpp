@@ -12,44 +12,34 @@
 namespace steady::sim {
 namespace {
 
-class SimSensor final : public Sensor {
+class SimSensor final : public ThreadedSensor {
   public:
     explicit SimSensor(Scenario s) : scenario_(std::move(s)) {}
     ~SimSensor() override { stop(); }
 
-    void start(SensorOutput& out, const SessionClock& clock) override {
-        stop_ = false;
-        thread_ = std::thread([this, &out, &clock] { run(out, clock); });
-    }
-    void stop() override {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-    }
     SensorInfo info() const override {
         return {"Simulator (" + scenario_.name + ")", "sim", "sim:" + scenario_.name, true};
     }
 
   private:
-    void run(SensorOutput& out, const SessionClock& clock) {
+    void run(SensorOutput& out, const SessionClock& clock) override {
         Model model(scenario_);
         Artifacts artifacts(scenario_.params);
         std::vector<BeatEvent> events;
         events.reserve(4);
         out.status.push({SensorState::connected, clock.now_s(), 100});
-        while (!stop_) {
+        while (!stop_flag()) {
             const TrueBeat beat = model.next();
             events.clear();
             artifacts.deliver(beat, events);
             for (const BeatEvent& e : events) {
-                if (!clock.sleep_until(e.arrival_s, stop_)) return;
+                if (!clock.sleep_until(e.arrival_s, stop_flag())) return;
                 out.beats.push(e);
             }
         }
     }
 
     Scenario scenario_;
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
 };
 
 }  // namespace

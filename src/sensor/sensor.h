@@ -3,9 +3,11 @@
 // (sensor/registry.h); nothing in src/ names a concrete driver.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "sensor/ring.h"
 
@@ -75,6 +77,29 @@ class Sensor {
     virtual SensorInfo info() const = 0;
     // True once a finite source (a replayed file) has delivered everything.
     virtual bool finished() const { return false; }
+};
+
+// A sensor whose I/O runs on one thread of its own (the simulator, replay): start() launches
+// run(), stop() raises stop_flag() and joins. A derived class calls stop() in its destructor, so
+// the thread ends before the members it uses.
+class ThreadedSensor : public Sensor {
+  public:
+    void start(SensorOutput& out, const SessionClock& clock) override {
+        stop_ = false;
+        thread_ = std::thread([this, &out, &clock] { run(out, clock); });
+    }
+    void stop() override {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+
+  protected:
+    virtual void run(SensorOutput& out, const SessionClock& clock) = 0;
+    const std::atomic<bool>& stop_flag() const { return stop_; }
+
+  private:
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
 };
 
 // Setup failure of a sensor (cannot open a file, no adapter, bad spec): says what to do.
