@@ -423,12 +423,17 @@ class BleSensor final : public Sensor {
                                m.hr_bpm});
             return;
         }
+        // Each interval of a notification ended no later than the notification minus the
+        // intervals after it: the latest possible time, which is what the engine anchors to.
+        double later_s = 0;
+        for (std::size_t i = 0; i < m.rr_count; ++i) later_s += m.rr_ms[i] / 1000.0;
         const double now = clock_->now_s();
         for (std::size_t i = 0; i < m.rr_count; ++i) {
+            later_s -= m.rr_ms[i] / 1000.0;
             std::uint32_t flags = contact ? 0u : kBeatContactLost;
             if (gap_next_) flags |= kBeatGapBefore;  // the first interval after a reconnect
             gap_next_ = false;
-            out_->beats.push({m.rr_ms[i], now, flags});
+            out_->beats.push({m.rr_ms[i], now - std::max(0.0, later_s), flags});
         }
     }
 

@@ -127,12 +127,18 @@ int run(RecordOptions o) {
                   << exact(std::round(config.engine.baseline->rmssd_ms * 10) / 10) << " ms\n";
     }
     const SensorInfo info = sensor->info();
+    LiveSession session(std::move(sensor), config, store.get());
+    try {
+        session.start();  // a sensor that cannot start leaves no empty session behind
+    } catch (const SensorError& e) {
+        std::cerr << "steady record: " << e.what() << "\n";
+        return 1;
+    }
     const std::int64_t id = store->begin_session(info.id);
     std::cerr << "steady record: session " << id << " from " << info.name << " into "
               << store->path() << (o.speed != 1 ? " at speed " + exact(o.speed) : "")
               << "; Ctrl-C stops and keeps everything\n";
 
-    LiveSession session(std::move(sensor), config, store.get());
     session.on_second = [&](double t, const Snapshot& s) {
         if (!o.quiet) std::cout << second_line(t, s).dump() << "\n" << std::flush;
     };

@@ -15,7 +15,7 @@ LiveSession::LiveSession(std::unique_ptr<Sensor> sensor, LiveSessionConfig confi
       store_(store),
       engine_(config_.engine) {}
 
-void LiveSession::drain_outputs(bool final) {
+void LiveSession::drain_outputs() {
     const std::vector<PlacedBeat> beats = engine_.take_beats();
     const std::vector<EngineEvent> events = engine_.take_events();
     if (on_beat)
@@ -26,13 +26,18 @@ void LiveSession::drain_outputs(bool final) {
         store_->add_beats(beats);
         store_->add_events(events);
     }
-    (void) final;
+}
+
+void LiveSession::start() {
+    if (clock_) return;
+    clock_.emplace(config_.speed);  // session time 0 is now
+    sensor_->start(out_, *clock_);
 }
 
 double LiveSession::run() {
-    SensorOutput out;
-    const SessionClock clock(config_.speed);
-    sensor_->start(out, clock);
+    start();
+    SensorOutput& out = out_;
+    const SessionClock& clock = *clock_;
     const double end_s = config_.duration_s > 0 ? config_.duration_s : 1e300;
     double next_second = 1;
     std::uint64_t dropped_reported = 0;
@@ -41,7 +46,7 @@ double LiveSession::run() {
 
     const auto report_until = [&](double t_s) {
         while (next_second <= t_s && next_second <= end_s) {
-            drain_outputs(false);  // events before the line that reports their second
+            drain_outputs();  // events before the line that reports their second
             if (on_second) on_second(next_second, engine_.current());
             next_second += 1;
         }
@@ -89,7 +94,7 @@ double LiveSession::run() {
             report_until(engine_.current().t_s);
             ended = true;
         }
-        drain_outputs(false);
+        drain_outputs();
         if (std::chrono::steady_clock::now() - last_commit >
             std::chrono::duration<double>(kCommitEveryRealS)) {
             commit();
@@ -108,7 +113,7 @@ double LiveSession::run() {
         engine_.on_beat(*b);
     }
     if (config_.duration_s > 0 && !stop_) report_until(end_s);
-    drain_outputs(true);
+    drain_outputs();
     commit();
     return std::min(end_s, std::max(engine_.current().t_s, next_second - 1));
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/clock.h"
@@ -40,19 +41,25 @@ class LiveSession {
     std::function<void(const PlacedBeat&)> on_beat;
     std::function<void(const std::string&)> on_warning;  // store failures, dropped beats
 
-    // Blocks until the session ends; returns the session time reached.
+    // Starts the sensor and the session clock; throws SensorError if the sensor cannot start
+    // (no adapter, no file), before anything is recorded.
+    void start();
+    // Blocks until the session ends (starting it first if needed); returns the session time
+    // reached.
     double run();
     void stop() { stop_ = true; }
     const Engine& engine() const { return engine_; }
     SensorInfo sensor_info() const { return sensor_->info(); }
 
   private:
-    void drain_outputs(bool final);
+    void drain_outputs();
 
     std::unique_ptr<Sensor> sensor_;
     LiveSessionConfig config_;
     SessionStore* store_;
     Engine engine_;
+    SensorOutput out_;
+    std::optional<SessionClock> clock_;
     std::atomic<bool> stop_{false};
 };
 

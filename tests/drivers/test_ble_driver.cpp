@@ -190,6 +190,13 @@ TEST_CASE("ble: setup errors say what to do", "[driver][ble][fake]") {
     SECTION("no adapter") {
         FakeBluez fake;
         CHECK_THROWS_WITH(Running("ble"), Catch::Contains("no Bluetooth adapter"));
+        // The command line says the same and leaves no empty session behind.
+        test::TempDir dir;
+        const test::Run r = test::run("record --sensor ble --duration 5 --db " + (dir / "s.db"), "",
+                                      "DBUS_SYSTEM_BUS_ADDRESS=" + fake.address());
+        CHECK(r.status == 1);
+        CHECK_THAT(r.err, Catch::Contains("no Bluetooth adapter"));
+        CHECK(SessionStore(dir / "s.db").list().empty());
     }
     SECTION("adapter powered off") {
         FakeBluez fake;
