@@ -99,7 +99,7 @@ TEST_CASE("kill -9 during a recording loses at most the last second", "[cli][ses
     CHECK(list[0].duration_s == Approx(d.beats.back().t_s));
 }
 
-TEST_CASE("replaying a stored session reproduces its metrics exactly; exports analyse back",
+TEST_CASE("replaying a stored session reproduces its metrics exactly, and exports analyse back",
           "[cli][session]") {
     test::TempDir dir;
     const std::string db = dir / "steady.db";
@@ -234,7 +234,7 @@ TEST_CASE("record --baseline last uses the stored resting baseline from the firs
     CHECK(test::run("record --sensor sim --baseline yesterday --duration 2" + db).status == 2);
 }
 
-TEST_CASE("record: sensor and database from the settings file; bad settings named", "[cli]") {
+TEST_CASE("record: sensor and database from the settings file, bad settings named", "[cli]") {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "cfg/steady");
     std::ofstream(dir / "cfg/steady/config.toml")

@@ -96,7 +96,7 @@ TEST_CASE("ant+ hrm: beats once each, exact RR across both rollovers", "[driver]
     CHECK_FALSE(d.legacy());
 }
 
-TEST_CASE("ant+ hrm: page 4 bridges missed messages; without it the gap is marked",
+TEST_CASE("ant+ hrm: page 4 bridges missed messages, without it the gap is marked",
           "[driver][ant]") {
     HrmDecoder d;
     d.feed(page(0x04, 1000, 10, 60, 0));

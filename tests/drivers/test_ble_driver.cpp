@@ -88,8 +88,7 @@ TEST_CASE("ble: discover, connect, decode every RR of each notification exactly"
     CHECK(r.statuses.back().battery_pct == 85);
 }
 
-TEST_CASE("ble: contact lost is its own state; beats are flagged, not dropped",
-          "[driver][ble][fake]") {
+TEST_CASE("ble: contact lost is its own state, beats are flagged and kept", "[driver][ble][fake]") {
     FakeBluez fake;
     fake.add_adapter();
     fake.add_strap();
@@ -110,8 +109,9 @@ TEST_CASE("ble: contact lost is its own state; beats are flagged, not dropped",
     CHECK(r.beats[2].flags == 0);
 }
 
-TEST_CASE("ble: a link drop with failing reconnects recovers; nothing lost or doubled but the gap",
-          "[driver][ble][fake]") {
+TEST_CASE(
+    "ble: a link drop with failing reconnects recovers with nothing lost or doubled but the gap",
+    "[driver][ble][fake]") {
     FakeBluez fake;
     fake.add_adapter();
     fake.add_strap();
@@ -207,7 +207,7 @@ TEST_CASE("ble: setup errors say what to do", "[driver][ble][fake]") {
     }
 }
 
-TEST_CASE("ble: steady scan lists the strap; steady record stores what it sent",
+TEST_CASE("ble: steady scan lists the strap and steady record stores what it sent",
           "[driver][ble][fake][cli]") {
     FakeBluez fake;
     fake.add_adapter();
