@@ -15,13 +15,21 @@ LiveSession::LiveSession(std::unique_ptr<Sensor> sensor, LiveSessionConfig confi
       store_(store),
       engine_(config_.engine) {}
 
+void LiveSession::report_events_until(double t_s) {
+    std::size_t n = 0;
+    while (n < unreported_.size() && unreported_[n].t_s <= t_s) {
+        if (on_event) on_event(unreported_[n]);
+        ++n;
+    }
+    unreported_.erase(unreported_.begin(), unreported_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
 void LiveSession::drain_outputs() {
     const std::vector<PlacedBeat> beats = engine_.take_beats();
     const std::vector<EngineEvent> events = engine_.take_events();
     if (on_beat)
         for (const PlacedBeat& b : beats) on_beat(b);
-    if (on_event)
-        for (const EngineEvent& e : events) on_event(e);
+    unreported_.insert(unreported_.end(), events.begin(), events.end());
     if (store_) {
         store_->add_beats(beats);
         store_->add_events(events);
@@ -46,7 +54,8 @@ double LiveSession::run() {
 
     const auto report_until = [&](double t_s) {
         while (next_second <= t_s && next_second <= end_s) {
-            drain_outputs();  // events before the line that reports their second
+            drain_outputs();
+            report_events_until(next_second);  // events come before the line of their second
             if (on_second) on_second(next_second, engine_.current());
             next_second += 1;
         }
@@ -114,6 +123,7 @@ double LiveSession::run() {
     }
     if (config_.duration_s > 0 && !stop_) report_until(end_s);
     drain_outputs();
+    report_events_until(1e300);
     commit();
     return std::min(end_s, std::max(engine_.current().t_s, next_second - 1));
 }

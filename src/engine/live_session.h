@@ -5,7 +5,8 @@
 // Per-second reports are deterministic: second k is reported just before the first beat that
 // arrived after k is processed, so it reflects exactly the beats up to k whatever the thread
 // timing. When no beats come (strap unplugged) a second is reported once the clock is kSlackS
-// past it.
+// past it. Events are reported in time order among the seconds: an event at t comes after the
+// line of second floor(t) and before the line of the next.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/clock.h"
 #include "engine/engine.h"
@@ -53,6 +55,7 @@ class LiveSession {
 
   private:
     void drain_outputs();
+    void report_events_until(double t_s);
 
     std::unique_ptr<Sensor> sensor_;
     LiveSessionConfig config_;
@@ -60,6 +63,7 @@ class LiveSession {
     Engine engine_;
     SensorOutput out_;
     std::optional<SessionClock> clock_;
+    std::vector<EngineEvent> unreported_;  // events waiting for their second's line
     std::atomic<bool> stop_{false};
 };
 

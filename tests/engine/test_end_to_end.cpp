@@ -127,6 +127,23 @@ TEST_CASE("30-minute trigger-recovery session matches the scenario's ground trut
     CHECK(l.seconds[700]["arousal"]["band"] != "calm");
     for (int k = 1500; k <= 1800; ++k)
         CHECK(l.seconds[static_cast<std::size_t>(k - 1)]["arousal"]["band"] == "calm");
+    // Lines come in time order: an event at t sits between the lines of floor(t) and the next.
+    {
+        std::istringstream in(r.out);
+        std::string line;
+        double last_second = 0;
+        while (std::getline(in, line)) {
+            const auto j = nlohmann::json::parse(line);
+            const double t = j["t_s"].get<double>();
+            if (j.contains("event")) {
+                INFO(line);
+                CHECK(t > last_second - 1e-9);
+                CHECK(t <= last_second + 1);
+            } else {
+                last_second = t;
+            }
+        }
+    }
     // The artifacts the scenario inserts were seen and kept out of the metrics.
     CHECK(l.seconds.back()["artifacts"].get<int>() > 0);
 }
