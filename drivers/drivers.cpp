@@ -8,6 +8,9 @@ void register_drivers(SensorRegistry& registry) {
 #ifdef STEADY_WITH_BLE
     ble::register_driver(registry);
 #endif
+#ifdef STEADY_WITH_ANT
+    ant::register_driver(registry);
+#endif
 }
 
 const SensorRegistry& sensor_registry() {

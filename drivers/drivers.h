@@ -14,6 +14,9 @@ void register_driver(SensorRegistry& registry);
 namespace ble {
 void register_driver(SensorRegistry& registry);
 }
+namespace ant {
+void register_driver(SensorRegistry& registry);
+}
 
 // Adds every driver built in to `registry`.
 void register_drivers(SensorRegistry& registry);

@@ -1,28 +1,6 @@
-// steady: the command-line entry point. Subcommands register themselves on the CLI11 app.
-#include <CLI/CLI.hpp>
-
-#include <iostream>
-
-#include "cli/analyze_command.h"
-#include "cli/live_commands.h"
+// steady: the command-line entry point (src/cli/steady_main.cpp does the work).
+#include "cli/steady_main.h"
 
 int main(int argc, char** argv) {
-    CLI::App app{
-        "Steady: HRV biofeedback trainer. Paced breathing with your heart rhythm on screen."};
-    app.require_subcommand(1);
-    int status = 0;
-    steady::cli::add_analyze_command(app, &status);
-    steady::cli::add_record_command(app, &status);
-    steady::cli::add_sessions_command(app, &status);
-    steady::cli::add_scan_command(app, &status);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? 0 : 2;
-    } catch (const std::exception& e) {
-        std::cerr << "steady: " << e.what() << "\n";
-        return 1;
-    }
-    return status;
+    return steady::cli::steady_main(argc, argv);
 }

@@ -1,0 +1,10 @@
+// The `steady` command as a function, so a test process that hosts a hardware fake (the
+// umockdev ANT stick lives in the process that uses it) can run the real command line in-process.
+#pragma once
+
+namespace steady::cli {
+
+// Parses argv and runs the subcommand; returns the exit status (2 for usage errors).
+int steady_main(int argc, char** argv);
+
+}  // namespace steady::cli
