@@ -167,9 +167,29 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
   UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(c);
   gsize size = _IOC_SIZE(req);
   GError *err = NULL;
-  if (g_atomic_int_get(&g_unplugged)) { umockdev_ioctl_client_complete(c, -1, ENODEV); return TRUE; }
   UMockdevIoctlData *d = size ? umockdev_ioctl_data_resolve(arg, 0, size, &err) : NULL;
   if (size && !d) { g_warning("resolve: %s", err->message); return FALSE; }
+  if (g_atomic_int_get(&g_unplugged)) {
+    /* Like the kernel on a disconnect: pending URBs complete with -ESHUTDOWN and can be reaped
+     * once; every other request fails with ENODEV. */
+    if (req == USBDEVFS_REAPURB || req == USBDEVFS_REAPURBNDELAY) {
+      while (!g_queue_is_empty(&g_in_wait)) {
+        UMockdevIoctlData *u = g_queue_pop_head(&g_in_wait);
+        ((struct usbdevfs_urb *)u->data)->status = -ESHUTDOWN;
+        ((struct usbdevfs_urb *)u->data)->actual_length = 0;
+        g_queue_push_tail(&g_done, u);
+      }
+      UMockdevIoctlData *u = g_queue_pop_head(&g_done);
+      if (u) {
+        umockdev_ioctl_data_set_ptr(d, 0, u);
+        g_object_unref(u);
+        umockdev_ioctl_client_complete(c, 0, 0);
+        return TRUE;
+      }
+    }
+    umockdev_ioctl_client_complete(c, -1, ENODEV);
+    return TRUE;
+  }
 
   switch (req) {
   case USBDEVFS_GET_CAPABILITIES:
