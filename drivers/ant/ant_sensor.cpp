@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "app/config.h"
 #include "drivers/ant/ant_frame.h"
 #include "drivers/ant/hrm_pages.h"
 #include "drivers/drivers.h"
@@ -36,19 +37,31 @@ constexpr int kRxFailsForLost = 12;        // ~3 s of missed messages: strap out
 
 // The ANT+ network key is licensed to ANT+ adopters and never stored in this repository.
 std::array<std::uint8_t, 8> network_key() {
-    const char* hex = std::getenv("STEADY_ANT_NETWORK_KEY");
     const std::string why =
         "ant: the ANT+ network key is not set. It is licensed to ANT+ adopters "
         "(thisisant.com, sign in, Network Keys); set it with "
-        "`export STEADY_ANT_NETWORK_KEY=<16 hex digits>`";
-    if (!hex) throw SensorError(why);
+        "`export STEADY_ANT_NETWORK_KEY=<16 hex digits>` or `ant_network_key = \"...\"` in "
+        "the settings file (~/.config/steady/config.toml)";
+    std::string from_config;
+    const char* hex = std::getenv("STEADY_ANT_NETWORK_KEY");
+    if (!hex) {
+        try {
+            from_config = load_config(default_config_path()).ant_network_key.value_or("");
+        } catch (const ConfigError& e) {
+            throw SensorError(std::string("ant: ") + e.what());
+        }
+        if (from_config.empty()) throw SensorError(why);
+        hex = from_config.c_str();
+    }
     std::string digits;
     for (const char* p = hex; *p; ++p)
         if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ':') digits += *p;
     if (digits.size() != 16 ||
         digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-        throw SensorError("ant: STEADY_ANT_NETWORK_KEY must be 16 hex digits (8 bytes); " +
-                          why.substr(6));
+        throw SensorError(
+            std::string("ant: the ANT+ network key ") +
+            (from_config.empty() ? "in STEADY_ANT_NETWORK_KEY" : "in the settings file") +
+            " must be 16 hex digits (8 bytes), as thisisant.com gives it");
     std::array<std::uint8_t, 8> key{};
     for (std::size_t i = 0; i < 8; ++i)
         key[i] = static_cast<std::uint8_t>(std::stoi(digits.substr(2 * i, 2), nullptr, 16));

@@ -41,10 +41,12 @@ Config parse_config(const std::string& text, const std::string& source) {
     for (const auto& [key, node] : root) {
         const std::string where = source + ": line " + std::to_string(node.source().begin.line) +
                                   ": " + std::string(key.str());
-        std::optional<std::string>* slot = key == "sensor" ? &c.sensor
-                                           : key == "db"   ? &c.db
-                                                           : nullptr;
-        if (!slot) throw ConfigError(where + ": unknown setting (known: sensor, db)");
+        std::optional<std::string>* slot = key == "sensor"            ? &c.sensor
+                                           : key == "db"              ? &c.db
+                                           : key == "ant_network_key" ? &c.ant_network_key
+                                                                      : nullptr;
+        if (!slot)
+            throw ConfigError(where + ": unknown setting (known: sensor, db, ant_network_key)");
         const auto v = node.value<std::string>();
         if (!v || v->empty()) throw ConfigError(where + ": must be a non-empty string in quotes");
         *slot = *v;

@@ -4,6 +4,7 @@
 //
 //   sensor = "ble:A0:9E:1A:12:34:56"   # default for --sensor (any spec `steady scan` prints)
 //   db = "/home/me/hrv/steady.db"      # default for --db
+//   ant_network_key = "0011223344556677"  # the ANT+ key (licensed; never in this repository)
 #pragma once
 
 #include <optional>
@@ -20,6 +21,7 @@ class ConfigError : public std::runtime_error {
 struct Config {
     std::optional<std::string> sensor;
     std::optional<std::string> db;
+    std::optional<std::string> ant_network_key;
 };
 
 // $XDG_CONFIG_HOME/steady/config.toml, or ~/.config/steady/config.toml; empty without HOME.

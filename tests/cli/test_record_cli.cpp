@@ -259,3 +259,19 @@ TEST_CASE("record: sensor and database from the settings file, bad settings name
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains("no such settings file"));
 }
+
+TEST_CASE("record --sensor ant without the ANT+ key says where to put it", "[cli]") {
+    test::TempDir dir;
+    test::Run r = test::run("record --sensor ant --duration 1 --db " + (dir / "s.db"), "",
+                            "STEADY_ANT_NETWORK_KEY=");
+    // An empty variable counts as set but malformed; unset, the settings file is asked.
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("16 hex digits"));
+    r = test::run("record --sensor ant --duration 1 --db " + (dir / "s.db"), "",
+                  "env -u STEADY_ANT_NETWORK_KEY");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("ANT+ network key is not set") &&
+                          Catch::Contains("STEADY_ANT_NETWORK_KEY") &&
+                          Catch::Contains("ant_network_key"));
+    CHECK(SessionStore(dir / "s.db").list().empty());
+}
