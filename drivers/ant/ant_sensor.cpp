@@ -188,7 +188,6 @@ class AntSensor final : public Sensor {
     }
 
     bool fail(const char* step_name) {
-        failed_step_ = step_name;
         status(SensorState::disconnected, step_name);
         finished_ = true;
         return false;
@@ -329,7 +328,6 @@ class AntSensor final : public Sensor {
     std::uint8_t awaiting_ = 0;
     int response_code_ = -1;
     bool startup_seen_ = false, reopen_ = false, want_channel_id_ = false, gap_next_ = false;
-    const char* failed_step_ = nullptr;
     int rx_fails_ = 0;
     int battery_pct_ = -1;
     SensorState state_ = SensorState::scanning;

@@ -324,7 +324,11 @@ class BleSensor final : public Sensor {
             first_connect_ = false;
             return true;
         } catch (const sdbus::Error& e) {
-            last_error_ = explain(e);
+            // Retried with backoff; a strap that wants pairing will not get better by itself.
+            if (e.getName() == "org.bluez.Error.AuthenticationFailed" ||
+                e.getName() == "org.bluez.Error.AuthenticationRejected")
+                status(SensorState::reconnecting,
+                       "the strap wants pairing: run `bluetoothctl pair ADDRESS` once");
             return false;
         }
     }
@@ -443,7 +447,7 @@ class BleSensor final : public Sensor {
     const SessionClock* clock_ = nullptr;
     std::unique_ptr<sdbus::IConnection> bus_;
     std::unique_ptr<sdbus::IProxy> root_, device_, char_, battery_;
-    std::string adapter_, device_path_, name_, last_error_;
+    std::string adapter_, device_path_, name_;
     std::atomic<bool> stop_{false}, finished_{false};
     bool device_removed_ = false;
     bool connected_ = false, resolved_ = false, first_connect_ = true, gap_next_ = false;

@@ -182,6 +182,23 @@ TEST_CASE("ble: a strap that never shows up ends in disconnected with advice",
     CHECK_THAT(r.statuses.back().detail, Catch::Contains("no heart-rate strap found"));
 }
 
+TEST_CASE("ble: a strap that wants pairing says so while retrying", "[driver][ble][fake]") {
+    FakeBluez fake;
+    fake.add_adapter();
+    fake.add_strap();
+    fake.fail_connects_with(1000, "org.bluez.Error.AuthenticationFailed");
+    Running r("ble");
+    FakeBluez::wait_for(
+        [&] {
+            r.drain();
+            return std::any_of(r.statuses.begin(), r.statuses.end(), [](const SensorStatus& s) {
+                return s.detail &&
+                       std::string(s.detail).find("bluetoothctl pair") != std::string::npos;
+            });
+        },
+        "the pairing advice");
+}
+
 TEST_CASE("ble: setup errors say what to do", "[driver][ble][fake]") {
     SECTION("bluetoothd not running") {
         FakeBluez bus_only(false);

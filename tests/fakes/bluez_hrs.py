@@ -178,8 +178,8 @@ def _resolve(dev):
 def _connect(dev):
     if dev.fail_connects > 0:
         dev.fail_connects -= 1
-        raise dbus.exceptions.DBusException('le-connection-abort-by-local',
-                                            name='org.bluez.Error.Failed')
+        name = getattr(dev, 'connect_error', 'org.bluez.Error.Failed')
+        raise dbus.exceptions.DBusException('le-connection-abort-by-local', name=name)
     if dev.connected:
         return                       # bluetoothd returns success here for LE
     dev.connected = True
@@ -260,3 +260,11 @@ def SetPowered(self, adapter, powered):
     """Adapter on or off, as `bluetoothctl power` would."""
     mockobject.objects[adapter].UpdateProperties('org.bluez.Adapter1',
                                                  {'Powered': dbus.Boolean(powered)})
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='ous', out_signature='')
+def SetConnectError(self, device, n, name):
+    """The next n Connect() calls fail with the D-Bus error `name`."""
+    dev = mockobject.objects[device]
+    dev.fail_connects = int(n)
+    dev.connect_error = str(name)

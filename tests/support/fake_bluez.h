@@ -94,6 +94,9 @@ class FakeBluez {
     void fail_connects(std::uint32_t n) {
         mock_call("SetConnectFailures", sdbus::ObjectPath(device_), n);
     }
+    void fail_connects_with(std::uint32_t n, const std::string& error_name) {
+        mock_call("SetConnectError", sdbus::ObjectPath(device_), n, error_name);
+    }
     void set_powered(bool on) { mock_call("SetPowered", sdbus::ObjectPath("/org/bluez/hci0"), on); }
     // The client has subscribed to heart-rate notifications.
     bool notifying() {
