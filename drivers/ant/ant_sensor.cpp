@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 
@@ -95,9 +96,17 @@ class AntSensor final : public Sensor {
         out_ = &out;
         clock_ = &clock;
         if (const int r = libusb_init(&ctx_); r < 0) throw SensorError("ant: " + usb_error(r));
+        if (const std::string why = open_stick(); !why.empty()) throw SensorError("ant: " + why);
+        stop_ = false;
+        thread_ = std::thread([this] { run(); });
+    }
+
+    // Finds, opens and claims the first ANT stick; empty on success, else why not.
+    std::string open_stick() {
         libusb_device** list = nullptr;
         const ssize_t n = libusb_get_device_list(ctx_, &list);
         bool serial_only = false;
+        ep_in_ = ep_out_ = 0;
         for (ssize_t i = 0; i < n && !handle_; ++i) {
             libusb_device_descriptor dd{};
             libusb_get_device_descriptor(list[i], &dd);
@@ -115,33 +124,40 @@ class AntSensor final : public Sensor {
             libusb_free_config_descriptor(cfg);
             if (const int r = libusb_open(list[i], &handle_); r != 0) {
                 libusb_free_device_list(list, 1);
-                throw SensorError("ant: " + usb_error(r));
+                return usb_error(r);
             }
         }
         libusb_free_device_list(list, 1);
         if (!handle_) {
-            throw SensorError(
-                serial_only ? "ant: the ANT stick 0fcf:1004 is a serial (CP210x) stick, which "
-                              "Steady does not support yet; use an ANTUSB2 or ANTUSB-m"
-                            : "ant: no ANT USB stick found (Dynastream/Garmin ANTUSB2 or "
-                              "ANTUSB-m): plug one in");
+            return serial_only ? "the ANT stick 0fcf:1004 is a serial (CP210x) stick, which "
+                                 "Steady does not support yet; use an ANTUSB2 or ANTUSB-m"
+                               : "no ANT USB stick found (Dynastream/Garmin ANTUSB2 or "
+                                 "ANTUSB-m): plug one in";
         }
-        if (!ep_in_ || !ep_out_) throw SensorError("ant: the stick has no bulk endpoints");
+        if (!ep_in_ || !ep_out_) {
+            close_stick();
+            return "the stick has no bulk endpoints";
+        }
         libusb_set_auto_detach_kernel_driver(handle_, 1);  // usb_serial_simple binds these sticks
-        if (const int r = libusb_claim_interface(handle_, 0); r != 0)
-            throw SensorError("ant: " + usb_error(r));
-        stop_ = false;
-        thread_ = std::thread([this] { run(); });
+        if (const int r = libusb_claim_interface(handle_, 0); r != 0) {
+            close_stick();
+            return usb_error(r);
+        }
+        unplugged_ = false;
+        return {};
+    }
+
+    void close_stick() {
+        if (!handle_) return;
+        libusb_release_interface(handle_, 0);
+        libusb_close(handle_);
+        handle_ = nullptr;
     }
 
     void stop() override {
         stop_ = true;
         if (thread_.joinable()) thread_.join();
-        if (handle_) {
-            libusb_release_interface(handle_, 0);
-            libusb_close(handle_);
-            handle_ = nullptr;
-        }
+        close_stick();
         if (ctx_) libusb_exit(ctx_);
         ctx_ = nullptr;
     }
@@ -160,8 +176,10 @@ class AntSensor final : public Sensor {
     bool send(std::uint8_t id, std::initializer_list<std::uint8_t> payload) {
         const std::vector<std::uint8_t> f = encode(id, std::vector<std::uint8_t>(payload));
         int done = 0;
-        return libusb_bulk_transfer(handle_, ep_out_, const_cast<std::uint8_t*>(f.data()),
-                                    static_cast<int>(f.size()), &done, 1000) == 0;
+        const int r = libusb_bulk_transfer(handle_, ep_out_, const_cast<std::uint8_t*>(f.data()),
+                                           static_cast<int>(f.size()), &done, 1000);
+        if (r == LIBUSB_ERROR_NO_DEVICE || r == LIBUSB_ERROR_IO) unplugged_ = true;
+        return r == 0;
     }
 
     // Reads and handles frames for up to `ms`; returns false when the stick is gone.
@@ -169,7 +187,7 @@ class AntSensor final : public Sensor {
         std::array<std::uint8_t, 64> buf{};
         int got = 0;
         const int r = libusb_bulk_transfer(handle_, ep_in_, buf.data(), buf.size(), &got, ms);
-        if (r == LIBUSB_ERROR_NO_DEVICE || r == LIBUSB_ERROR_IO) return false;
+        if (r == LIBUSB_ERROR_NO_DEVICE || r == LIBUSB_ERROR_IO) return unplugged();
         if (r != 0 && r != LIBUSB_ERROR_TIMEOUT) return true;
         reader_.feed(std::span(buf.data(), static_cast<std::size_t>(got)),
                      [this](const Frame& f) { on_frame(f); });
@@ -188,15 +206,14 @@ class AntSensor final : public Sensor {
     }
 
     bool fail(const char* step_name) {
+        if (unplugged_) return false;  // not a set-up failure: the stick went away
         status(SensorState::disconnected, step_name);
         finished_ = true;
         return false;
     }
 
     bool unplugged() {
-        status(SensorState::disconnected,
-               "the ANT stick was unplugged; the session keeps what it recorded");
-        finished_ = true;
+        unplugged_ = true;
         return false;
     }
 
@@ -216,29 +233,51 @@ class AntSensor final : public Sensor {
                step({kOpenChannel, "ANT set-up failed at: open channel"}, {kChannel});
     }
 
+    enum class Outcome { stopped, failed, unplugged };
+
+    // The stick unplugged is `disconnected` until it comes back; then the same session resumes
+    // (gap marked) with the same strap.
     void run() {
+        for (;;) {
+            if (listen() != Outcome::unplugged) return;
+            close_stick();
+            gap_next_ = true;
+            status(SensorState::disconnected,
+                   "the ANT stick was unplugged: plug it in again; the session keeps what it "
+                   "recorded");
+            while (!stop_ && !open_stick().empty())
+                for (int i = 0; i < 20 && !stop_; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (stop_) return;
+        }
+    }
+
+    // Set-up, then beats until stopped, failed or unplugged.
+    Outcome listen() {
         status(SensorState::connecting);
+        state_ = SensorState::scanning;
+        decoder_ = HrmDecoder{};
         // Stale bytes from before we opened the stick would confuse the first responses.
         for (int i = 0; i < 3; ++i)
-            if (!pump(10)) return (void)unplugged();
+            if (!pump(10)) return Outcome::unplugged;
         reader_ = FrameReader{};
         startup_seen_ = false;
-        if (!send(kResetSystem, {0})) return (void)fail("ANT set-up failed at: reset");
+        if (!send(kResetSystem, {0})) return unplugged_or(fail("ANT set-up failed at: reset"));
         for (int i = 0; i < 20 && !startup_seen_ && !stop_; ++i)
-            if (!pump(50)) return (void)unplugged();
-        if (!startup_seen_) return (void)fail("ANT set-up failed at: reset (no startup message)");
+            if (!pump(50)) return Outcome::unplugged;
+        if (!startup_seen_)
+            return unplugged_or(fail("ANT set-up failed at: reset (no startup message)"));
         const auto& k = key_;
         if (!step({kSetNetworkKey, "ANT set-up failed at: network key"},
                   {kNetwork, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]}) ||
             !open_channel())
-            return;
+            return unplugged_or(false);
         status(SensorState::scanning);
         while (!stop_) {
-            if (!pump(100)) return (void)unplugged();
-            if (reopen_) {
+            if (!pump(100)) return Outcome::unplugged;
+            if (reopen_) {  // after a search timeout; with the strap it paired with, if known
                 reopen_ = false;
-                if (!step({kOpenChannel, "ANT set-up failed at: re-open channel"}, {kChannel}))
-                    return;
+                if (!open_channel()) return unplugged_or(false);
             }
             if (want_channel_id_) {
                 want_channel_id_ = false;
@@ -246,7 +285,10 @@ class AntSensor final : public Sensor {
             }
         }
         send(kCloseChannel, {kChannel});
+        return Outcome::stopped;
     }
+
+    Outcome unplugged_or(bool) { return unplugged_ ? Outcome::unplugged : Outcome::failed; }
 
     void on_frame(const Frame& f) {
         const auto d = f.data();
@@ -263,7 +305,12 @@ class AntSensor final : public Sensor {
                 }
                 break;
             case kChannelId:  // [channel, device number LE, type, transmission type]
-                if (d.size() >= 3) paired_ = static_cast<std::uint16_t>(d[1] | d[2] << 8);
+                if (d.size() >= 3) {
+                    paired_ = static_cast<std::uint16_t>(d[1] | d[2] << 8);
+                    // From now on re-open (out of range, re-plug) with this strap only, never a
+                    // neighbour's that happens to be in range.
+                    if (paired_ != 0) device_number_ = paired_;
+                }
                 break;
             case kBroadcastData:
             case kAcknowledgedData:
@@ -328,6 +375,7 @@ class AntSensor final : public Sensor {
     std::uint8_t awaiting_ = 0;
     int response_code_ = -1;
     bool startup_seen_ = false, reopen_ = false, want_channel_id_ = false, gap_next_ = false;
+    bool unplugged_ = false;
     int rx_fails_ = 0;
     int battery_pct_ = -1;
     SensorState state_ = SensorState::scanning;

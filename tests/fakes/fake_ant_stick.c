@@ -111,6 +111,7 @@ static void ant_feed(const guint8 *b, gsize n) {
 static gint g_strap_present = 1;  /* controls, set from the test thread (atomics) */
 static gint g_drop = 0;
 static gint g_unplugged = 0;
+static gint g_replug = 0;
 static gint g_sent_n = 0;
 static double g_sent_rr[4096];
 static guint16 g_prev_beat_time;
@@ -167,6 +168,17 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
   UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(c);
   gsize size = _IOC_SIZE(req);
   GError *err = NULL;
+  if (g_atomic_int_get(&g_replug)) {  /* plugged in again: a fresh stick, driver bound */
+    g_atomic_int_set(&g_replug, 0);
+    UMockdevIoctlData *u;
+    while ((u = g_queue_pop_head(&g_in_wait))) g_object_unref(u);
+    while ((u = g_queue_pop_head(&g_done))) g_object_unref(u);
+    g_byte_array_set_size(g_in, 0);
+    g_byte_array_set_size(g_out, 0);
+    g_chan_open = FALSE;
+    g_kernel_driver = TRUE;
+    g_atomic_int_set(&g_unplugged, 0);
+  }
   UMockdevIoctlData *d = size ? umockdev_ioctl_data_resolve(arg, 0, size, &err) : NULL;
   if (size && !d) { g_warning("resolve: %s", err->message); return FALSE; }
   if (g_atomic_int_get(&g_unplugged)) {
@@ -288,6 +300,7 @@ int fake_ant_start(void) {
 void fake_ant_set_strap_present(int on) { g_atomic_int_set(&g_strap_present, on ? 1 : 0); }
 void fake_ant_drop_messages(int n) { g_atomic_int_set(&g_drop, n); }
 void fake_ant_unplug(void) { g_atomic_int_set(&g_unplugged, 1); }
+void fake_ant_replug(void) { g_atomic_int_set(&g_replug, 1); }
 int fake_ant_kernel_driver_bound(void) { return g_kernel_driver; }
 int fake_ant_channel_open(void) { return g_chan_open; }
 int fake_ant_sent_rr(double *out, int max) {
