@@ -58,6 +58,7 @@ static const char *kDevice =
 static GByteArray *g_in;        /* bytes the stick will return on EP 0x81 */
 static GByteArray *g_out;       /* partial host->stick frame bytes */
 static gboolean g_chan_open;
+static gint g_opens;            /* open-channel commands served */
 static guint g_tx_count;        /* broadcasts sent */
 static guint16 g_beat_time;     /* 1/1024 s */
 static guint8 g_beat_count;
@@ -81,7 +82,7 @@ static void ant_handle_frame(const guint8 *f) {
   case 0x46: case 0x42: case 0x51: case 0x43: case 0x44: case 0x45: case 0x4B: case 0x4C: case 0x66: {
     guint8 r[3] = {p[0], id, 0x00};           /* channel response: RESPONSE_NO_ERROR */
     ant_queue(0x40, r, 3);
-    if (id == 0x4B) { g_chan_open = TRUE; g_next_tx_us = g_get_monotonic_time(); }
+    if (id == 0x4B) { g_chan_open = TRUE; g_next_tx_us = g_get_monotonic_time(); g_atomic_int_inc(&g_opens); }
     if (id == 0x4C) { guint8 e[3] = {p[0], 0x01, 0x07}; g_chan_open = FALSE; ant_queue(0x40, e, 3); }
     break; }
   case 0x4D:                                  /* request message: we only know 0x51 channel id */
@@ -116,7 +117,18 @@ static gint g_sent_n = 0;
 static double g_sent_rr[4096];
 static guint16 g_prev_beat_time;
 
+static gint g_search_timeout = 0;
+
 static void ant_tick(void) {
+  if (g_chan_open && g_atomic_int_get(&g_search_timeout)) {
+    /* The strap was not found within the search timeout: the stick says so and closes. */
+    g_atomic_int_set(&g_search_timeout, 0);
+    guint8 timeout[3] = {0, 0x01, 0x01}, closed[3] = {0, 0x01, 0x07};
+    ant_queue(0x40, timeout, 3);
+    ant_queue(0x40, closed, 3);
+    g_chan_open = FALSE;
+    return;
+  }
   if (!g_chan_open || g_get_monotonic_time() < g_next_tx_us) return;
   g_next_tx_us += 24628 / 10;
   if (g_tx_count % 4 == 0) {  /* the strap beats on, heard or not */
@@ -301,6 +313,8 @@ void fake_ant_set_strap_present(int on) { g_atomic_int_set(&g_strap_present, on 
 void fake_ant_drop_messages(int n) { g_atomic_int_set(&g_drop, n); }
 void fake_ant_unplug(void) { g_atomic_int_set(&g_unplugged, 1); }
 void fake_ant_replug(void) { g_atomic_int_set(&g_replug, 1); }
+void fake_ant_search_timeout(void) { g_atomic_int_set(&g_search_timeout, 1); }
+int fake_ant_channel_opens(void) { return g_atomic_int_get(&g_opens); }
 int fake_ant_kernel_driver_bound(void) { return g_kernel_driver; }
 int fake_ant_channel_open(void) { return g_chan_open; }
 int fake_ant_sent_rr(double *out, int max) {
