@@ -163,8 +163,14 @@ class AntSensor final : public Sensor {
     }
 
     SensorInfo info() const override {
-        return {"ANT+ heart-rate strap" + (paired_ ? " " + std::to_string(paired_) : std::string()),
-                "ant", "ant" + (paired_ ? ":" + std::to_string(paired_) : std::string()), true};
+        // Appended piece by piece: GCC 12 warns falsely on `"..." + std::string&&` at -O3
+        // (-Wrestrict, GCC bug 105651).
+        SensorInfo i{"ANT+ heart-rate strap", "ant", "ant", true};
+        if (const std::uint16_t n = paired_) {
+            i.name.append(" ").append(std::to_string(n));
+            i.id.append(":").append(std::to_string(n));
+        }
+        return i;
     }
     bool finished() const override { return finished_; }
 
