@@ -268,22 +268,27 @@ class AntSensor final : public Sensor {
             if (!pump(10)) return Outcome::unplugged;
         reader_ = FrameReader{};
         startup_seen_ = false;
-        if (!send(kResetSystem, {0})) return unplugged_or(fail("ANT set-up failed at: reset"));
+        if (!send(kResetSystem, {0})) {
+            fail("ANT set-up failed at: reset");
+            return setup_ended();
+        }
         for (int i = 0; i < 20 && !startup_seen_ && !stop_; ++i)
             if (!pump(50)) return Outcome::unplugged;
-        if (!startup_seen_)
-            return unplugged_or(fail("ANT set-up failed at: reset (no startup message)"));
+        if (!startup_seen_) {
+            fail("ANT set-up failed at: reset (no startup message)");
+            return setup_ended();
+        }
         const auto& k = key_;
         if (!step({kSetNetworkKey, "ANT set-up failed at: network key"},
                   {kNetwork, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]}) ||
             !open_channel())
-            return unplugged_or(false);
+            return setup_ended();
         status(SensorState::scanning);
         while (!stop_) {
             if (!pump(100)) return Outcome::unplugged;
             if (reopen_) {  // after a search timeout; with the strap it paired with, if known
                 reopen_ = false;
-                if (!open_channel()) return unplugged_or(false);
+                if (!open_channel()) return setup_ended();
             }
             if (want_channel_id_) {
                 want_channel_id_ = false;
@@ -294,7 +299,8 @@ class AntSensor final : public Sensor {
         return Outcome::stopped;
     }
 
-    Outcome unplugged_or(bool) { return unplugged_ ? Outcome::unplugged : Outcome::failed; }
+    // A set-up step gave up: because the stick went away, or (already reported) it refused.
+    Outcome setup_ended() const { return unplugged_ ? Outcome::unplugged : Outcome::failed; }
 
     void on_frame(const Frame& f) {
         const auto d = f.data();

@@ -98,6 +98,21 @@ std::string find_adapter(const Managed& objects) {
         "Bluetooth in the BIOS/rfkill (`rfkill unblock bluetooth`)");
 }
 
+// Runs the callbacks of whatever has arrived on `bus`, then waits up to `seconds` for more.
+void dispatch(sdbus::IConnection& bus, double seconds) {
+    while (bus.processPendingRequest()) {
+    }
+    const auto pd = bus.getEventLoopPollData();
+    pollfd fd{pd.fd, static_cast<short>(pd.events), 0};
+    int timeout_ms = static_cast<int>(seconds * 1000);
+    if (pd.timeout_usec != UINT64_MAX)
+        timeout_ms = std::min<int>(timeout_ms, static_cast<int>(pd.timeout_usec / 1000));
+    if (::poll(&fd, 1, timeout_ms) > 0) {
+        while (bus.processPendingRequest()) {
+        }
+    }
+}
+
 Managed managed_objects(sdbus::IProxy& root) {
     Managed objects;
     root.callMethod("GetManagedObjects").onInterface(kObjectManager).storeResultsTo(objects);
@@ -196,7 +211,7 @@ class BleSensor final : public Sensor {
         Link link = Link::searching;
         double search_from_s = clock_->now_s();
         while (!stop_ && link != Link::gone) {
-            dispatch(0.1);
+            dispatch(*bus_, 0.1);
             const double now = clock_->now_s();
             if (device_removed_) {
                 device_removed_ = false;
@@ -270,21 +285,6 @@ class BleSensor final : public Sensor {
         finished_ = true;
     }
 
-    // D-Bus dispatch for up to `seconds` of real time.
-    void dispatch(double seconds) {
-        while (bus_->processPendingRequest()) {
-        }
-        const auto pd = bus_->getEventLoopPollData();
-        pollfd fd{pd.fd, static_cast<short>(pd.events), 0};
-        int timeout_ms = static_cast<int>(seconds * 1000);
-        if (pd.timeout_usec != UINT64_MAX)
-            timeout_ms = std::min<int>(timeout_ms, static_cast<int>(pd.timeout_usec / 1000));
-        if (::poll(&fd, 1, timeout_ms) > 0) {
-            while (bus_->processPendingRequest()) {
-            }
-        }
-    }
-
     // One attempt: Connect, wait for ServicesResolved, subscribe. False on failure (retried).
     bool connect() {
         try {
@@ -304,18 +304,17 @@ class BleSensor final : public Sensor {
             device_->callMethod("Connect").onInterface(kDevice).withTimeout(
                 std::chrono::seconds(8));
             connected_ = true;
+            // Already resolved (connected before we asked) sends no signal: read it once, then
+            // the PropertiesChanged handler above says when it happens.
+            sdbus::Variant v;
+            device_->callMethod("Get")
+                .onInterface(kProperties)
+                .withArguments(kDevice, "ServicesResolved")
+                .storeResultsTo(v);
+            resolved_ = resolved_ || v.get<bool>();
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (!resolved_ && !stop_ && std::chrono::steady_clock::now() < deadline) {
-                dispatch(0.05);
-                if (!resolved_) {
-                    sdbus::Variant v;
-                    device_->callMethod("Get")
-                        .onInterface(kProperties)
-                        .withArguments(kDevice, "ServicesResolved")
-                        .storeResultsTo(v);
-                    resolved_ = v.get<bool>();
-                }
-            }
+            while (!resolved_ && !stop_ && std::chrono::steady_clock::now() < deadline)
+                dispatch(*bus_, 0.05);
             if (!resolved_) return false;
             subscribe();
             status(SensorState::connected,
@@ -482,13 +481,7 @@ std::vector<SensorInfo> scan(double seconds) {
         start_discovery(*bus, find_adapter(objects));
         for (const auto& [path, ifaces] : objects) consider(ifaces);
         const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-        while (std::chrono::steady_clock::now() < end) {
-            while (bus->processPendingRequest()) {
-            }
-            const auto pd = bus->getEventLoopPollData();
-            pollfd fd{pd.fd, static_cast<short>(pd.events), 0};
-            ::poll(&fd, 1, 50);
-        }
+        while (std::chrono::steady_clock::now() < end) dispatch(*bus, 0.05);
         for (auto& [address, info] : seen) found.push_back(std::move(info));
     } catch (const sdbus::Error& e) {
         throw SensorError("ble: " + explain(e));
