@@ -27,7 +27,7 @@ Model::Model(const Scenario& s) : s_(s), rng_(s.params.seed) {
 }
 
 double Model::pacer_volume(double t_s) const {
-    if (external_pacer_) return external_pacer_(t_s);
+    if (external_pacer_ && s_.follows_pacer) return external_pacer_(t_s);
     for (const PacingSpan& p : s_.pacing) {
         if (t_s >= p.from_s && t_s < p.to_s) return p.pattern.volume(t_s - p.from_s);
     }

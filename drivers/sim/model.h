@@ -77,6 +77,9 @@ struct Scenario {
     Params params;
     std::vector<Trigger> triggers;
     std::vector<PacingSpan> pacing;
+    // Breathes with the trainer's pacer when one runs (a person practising), instead of the
+    // scenario's own pacing spans and spontaneous breathing.
+    bool follows_pacer = false;
 };
 
 // Built-in scenarios: calm, paced, trigger-recovery, noisy.

@@ -21,19 +21,25 @@ Scenario calm() {
 Scenario paced() {
     Scenario s;
     s.name = "paced";
-    s.description = "2 min rest, then 4-7-8 breathing (3.2/min) followed closely";
+    s.description =
+        "2 min rest, then 4-7-8 breathing (3.2/min) followed closely; follows the trainer's pacer "
+        "when one runs";
     s.pacing.push_back({120, 1e18, BreathPattern{}});
+    s.follows_pacer = true;
     return s;
 }
 
 Scenario trigger_recovery() {
     Scenario s;
     s.name = "trigger-recovery";
-    s.description = "10 min rest, a trigger (+25 bpm, RSA suppressed), exponential recovery";
+    s.description =
+        "10 min rest, a trigger (+25 bpm, RSA suppressed), exponential recovery; follows the "
+        "trainer's pacer when one runs";
     s.duration_s = 1800;
     s.triggers.push_back({600, 25, 15, 120, 0.7, 0.3});
     s.params.ectopic_per_min = 0.2;  // a few artifacts, as any real strap gives
     s.params.missed_per_min = 0.1;
+    s.follows_pacer = true;  // practising with the trainer through the trigger
     return s;
 }
 
@@ -111,12 +117,17 @@ Scenario parse_scenario_toml(const std::string& text, const std::string& source)
     } catch (const toml::parse_error& e) {
         fail(source, "line " + std::to_string(e.source().begin.line), std::string(e.description()));
     }
-    only_keys(root, {"name", "description", "duration_s", "person", "trigger", "pacing"}, source,
-              "");
+    only_keys(root,
+              {"name", "description", "duration_s", "follows_pacer", "person", "trigger", "pacing"},
+              source, "");
     Scenario s;
     s.name = root["name"].value_or(std::string("custom"));
     s.description = root["description"].value_or(std::string());
     number(root, "duration_s", s.duration_s, 1, 7 * 86400, source, "");
+    if (const toml::node* f = root.get("follows_pacer")) {
+        if (!f->is_boolean()) fail(source, "follows_pacer", "must be true or false");
+        s.follows_pacer = f->value_or(false);
+    }
     if (const toml::table* person = root["person"].as_table()) {
         Params& p = s.params;
         only_keys(*person,

@@ -21,9 +21,14 @@ class SimSensor final : public ThreadedSensor {
         return {"Simulator (" + scenario_.name + ")", "sim", "sim:" + scenario_.name, true};
     }
 
+    void follow_pacer(std::function<double(double)> lung_volume_at) override {
+        pacer_ = std::move(lung_volume_at);
+    }
+
   private:
     void run(SensorOutput& out, const SessionClock& clock) override {
         Model model(scenario_);
+        if (pacer_) model.set_pacer(pacer_);
         Artifacts artifacts(scenario_.params);
         std::vector<BeatEvent> events;
         events.reserve(4);
@@ -40,6 +45,7 @@ class SimSensor final : public ThreadedSensor {
     }
 
     Scenario scenario_;
+    std::function<double(double)> pacer_;
 };
 
 }  // namespace

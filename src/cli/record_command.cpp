@@ -28,11 +28,23 @@ struct RecordOptions {
     std::string db;
     std::string csv;
     std::string baseline = "new";
+    std::string pattern;
+    bool no_pacer = false;
+    bool no_adapt = false;
     bool quiet = false;
 };
 
 nlohmann::ordered_json opt(const std::optional<double>& v) {
     return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
+}
+
+nlohmann::ordered_json pacer_json(const std::optional<PacerReport>& p) {
+    if (!p) return nullptr;
+    return {{"pattern", p->pattern},
+            {"count_s", p->point.count_s},
+            {"cycle_s", p->point.cycle_s},
+            {"phase", p->point.paused ? "paused" : pacer::to_string(p->point.phase)},
+            {"phase_progress", p->point.phase_progress}};
 }
 
 nlohmann::ordered_json second_line(double t_s, const Snapshot& s) {
@@ -64,11 +76,18 @@ nlohmann::ordered_json second_line(double t_s, const Snapshot& s) {
 
 int run(RecordOptions o) {
     // Settings file first, then the command line wins.
+    std::optional<PacerSetup> pacer_setup;
     try {
         const Config cfg =
             o.config.empty() ? load_config(default_config_path()) : load_config(o.config, true);
         if (o.sensor.empty()) o.sensor = cfg.sensor.value_or("sim");
         if (o.db.empty() && cfg.db) o.db = *cfg.db;
+        if (!o.no_pacer) {
+            const std::string name =
+                !o.pattern.empty() ? o.pattern : cfg.pacer.pattern.value_or("4-7-8");
+            pacer_setup = PacerSetup{resolve_pattern(name, cfg.pacer), cfg.pacer.adapt};
+            if (o.no_adapt) pacer_setup->adapt.enabled = false;
+        }
     } catch (const ConfigError& e) {
         std::cerr << "steady record: " << e.what() << "\n";
         return 2;
@@ -98,6 +117,7 @@ int run(RecordOptions o) {
     LiveSessionConfig config;
     config.duration_s = o.duration_s;
     config.speed = o.speed;
+    config.pacer = pacer_setup;
     if (o.baseline != "new") {
         std::optional<std::int64_t> from;
         if (o.baseline != "last") {
@@ -140,7 +160,10 @@ int run(RecordOptions o) {
               << "; Ctrl-C stops and keeps everything\n";
 
     session.on_second = [&](double t, const Snapshot& s) {
-        if (!o.quiet) std::cout << second_line(t, s).dump() << "\n" << std::flush;
+        if (o.quiet) return;
+        nlohmann::ordered_json j = second_line(t, s);
+        j["pacer"] = pacer_json(session.pacer_at(t));
+        std::cout << j.dump() << "\n" << std::flush;
     };
     session.on_event = [&](const EngineEvent& e) {
         if (o.quiet) return;
@@ -206,6 +229,11 @@ void add_record_command(CLI::App& app, int* status) {
                     "Resting baseline: new (the first 2 minutes), last (the newest stored one) or "
                     "a session id")
         ->capture_default_str();
+    cmd->add_option("--pattern", o->pattern,
+                    "Breathing pattern for the pacer: 4-7-8 (default), resonance, box, equal, or "
+                    "a custom one from the settings file");
+    cmd->add_flag("--no-adapt", o->no_adapt, "Keep the pacer's tempo fixed");
+    cmd->add_flag("--no-pacer", o->no_pacer, "Run without the breathing pacer");
     cmd->add_flag("--quiet", o->quiet, "No per-second output");
     cmd->callback([o, status] { *status = run(*o); });
 }

@@ -37,6 +37,13 @@ void Engine::on_beat(const BeatEvent& e) {
     }
     beats_out_.push_back({placed.t_s, e.rr_ms, flags});
     state_.rr_ms = e.rr_ms;
+    if (config_.recent_s > 0) {
+        recent_.push_back({placed.t_s, e.rr_ms, !ok});
+        std::size_t old = 0;
+        while (old < recent_.size() && recent_[old].t_s < placed.t_s - config_.recent_s) ++old;
+        recent_.erase(recent_.begin(), recent_.begin() + static_cast<std::ptrdiff_t>(old));
+        state_.recent = std::make_shared<const std::vector<RecentBeat>>(recent_);
+    }
     if (!ok) {
         publish();
         return;
@@ -50,9 +57,17 @@ void Engine::on_beat(const BeatEvent& e) {
 
     if (placed.t_s >= next_coherence_s_) {
         next_coherence_s_ = placed.t_s + config_.coherence_every_s;
-        if (auto c = rolling_.refresh_coherence()) {
+        if (auto c = rolling_.refresh_coherence(config_.recent_s > 0 ? &power_ : nullptr)) {
             state_.coherence_ratio = c->ratio;
             state_.coherence_score = c->score;
+            state_.coherence_peak_hz = c->peak_hz;
+            if (config_.recent_s > 0) {
+                auto sp = std::make_shared<ShortSpectrum>();
+                sp->df_hz = 1.0 / config_.rolling.analysis.coherence.window_s;
+                sp->power = power_;
+                sp->end_s = placed.t_s;
+                state_.spectrum = std::move(sp);
+            }
         }
     }
     if (placed.t_s >= next_spectrum_s_) {
@@ -61,6 +76,7 @@ void Engine::on_beat(const BeatEvent& e) {
             state_.lf_hf = f->lf_hf;
             state_.lf_ms2 = f->lf_ms2;
             state_.hf_ms2 = f->hf_ms2;
+            state_.lf_peak_hz = f->lf_peak_hz;
             state_.resp_rate_bpm = hrv::respiration_rate_bpm(f->spectrum);
         }
     }

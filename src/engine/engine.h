@@ -23,6 +23,7 @@ struct EngineConfig {
     std::optional<Baseline> baseline;  // ...unless the user's stored one is given
     double coherence_every_s = 5;
     double spectrum_every_s = 5;
+    double recent_s = 0;  // keep this much tachogram in the snapshot (0: none, headless)
 };
 
 // A beat as the engine placed and judged it: what the session store keeps.
@@ -65,6 +66,8 @@ class Engine {
     double base_start_s_ = -1, base_sum_rr_ = 0, base_sum_sq_diff_ = 0;
     std::size_t base_beats_ = 0, base_diffs_ = 0;
     std::optional<double> base_prev_rr_;
+    std::vector<RecentBeat> recent_;  // when config_.recent_s > 0
+    std::vector<double> power_;
     std::vector<PlacedBeat> beats_out_;
     std::vector<EngineEvent> events_out_;
     mutable std::mutex publish_mutex_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "session/store.h"
@@ -13,7 +14,131 @@ LiveSession::LiveSession(std::unique_ptr<Sensor> sensor, LiveSessionConfig confi
     : sensor_(std::move(sensor)),
       config_(std::move(config)),
       store_(store),
-      engine_(config_.engine) {}
+      engine_(config_.engine),
+      shared_pacer_(std::make_shared<pacer::SharedSchedule>()) {
+    if (config_.pacer) {
+        pacer_.emplace(config_.pacer->pattern, config_.pacer->adapt, 0.0);
+        shared_pacer_->publish(pacer_->schedule());
+        std::weak_ptr<const pacer::SharedSchedule> weak = shared_pacer_;
+        sensor_->follow_pacer([weak](double t_s) {
+            const auto s = weak.lock();
+            return s ? s->volume(t_s) : -1.0;
+        });
+    }
+}
+
+namespace {
+nlohmann::ordered_json change_json(const pacer::PacerChange& ch) {
+    nlohmann::ordered_json j{{"reason", ch.reason},
+                             {"pattern", ch.pattern},
+                             {"from_count_s", ch.from_count_s},
+                             {"count_s", ch.to_count_s},
+                             {"cycle_s", ch.cycle_s},
+                             {"effective_s", ch.effective_s},
+                             {"arousal", ch.arousal}};
+    j["breathing_bpm"] =
+        ch.breathing_bpm ? nlohmann::ordered_json(*ch.breathing_bpm) : nlohmann::ordered_json();
+    return j;
+}
+}  // namespace
+
+void LiveSession::add_event(EngineEvent e) {
+    if (store_) store_->add_events(std::span<const EngineEvent>(&e, 1));
+    // Keep the waiting events in time order (requests may be stamped before engine events).
+    auto at = std::upper_bound(unreported_.begin(), unreported_.end(), e.t_s,
+                               [](double t, const EngineEvent& x) { return t < x.t_s; });
+    unreported_.insert(at, std::move(e));
+}
+
+void LiveSession::update_pacer(double t_s) {
+    if (!pacer_) return;
+    const Snapshot& s = engine_.current();
+    pacer::PacerInputs in;
+    in.baseline_ready = s.baseline_ready;
+    in.arousal_level = s.arousal.level;
+    if (s.coherence_peak_hz && *s.coherence_peak_hz > 0)
+        in.breathing_bpm = 60.0 * *s.coherence_peak_hz;
+    in.lf_peak_hz = s.lf_peak_hz;
+    if (auto ch = pacer_->update(t_s, in)) {
+        shared_pacer_->publish(pacer_->schedule());
+        add_event({t_s, "pacer", change_json(*ch).dump()});
+    }
+}
+
+std::optional<PacerReport> LiveSession::pacer_at(double t_s) const {
+    if (!pacer_) return std::nullopt;
+    return PacerReport{pacer_->schedule().segment_at(t_s).pattern.name,
+                       pacer_->schedule().at(t_s)};
+}
+
+void LiveSession::post(std::function<void(double now_s)> request) {
+    const double now = clock_ ? clock_->now_s() : 0.0;
+    const std::lock_guard lock(requests_mutex_);
+    requests_.emplace_back(now, std::move(request));
+}
+
+void LiveSession::run_requests() {
+    std::vector<std::pair<double, std::function<void(double)>>> todo;
+    {
+        const std::lock_guard lock(requests_mutex_);
+        todo.swap(requests_);
+    }
+    for (auto& [t, f] : todo) f(t);
+}
+
+void LiveSession::mark_trigger() {
+    post([this](double t) {
+        nlohmann::ordered_json j{{"source", "user"}};
+        const Snapshot& s = engine_.current();
+        j["hr_bpm"] = s.hr_bpm ? nlohmann::ordered_json(*s.hr_bpm) : nlohmann::ordered_json();
+        j["arousal"] = s.baseline_ready ? nlohmann::ordered_json(s.arousal.level)
+                                        : nlohmann::ordered_json();
+        add_event({t, "mark", j.dump()});
+    });
+}
+
+void LiveSession::add_journal(double mark_t_s, std::string json_fields) {
+    post([this, mark_t_s, fields = std::move(json_fields)](double t) {
+        nlohmann::ordered_json j{{"mark_t_s", mark_t_s}};
+        const auto extra = nlohmann::ordered_json::parse(fields, nullptr, false);
+        if (extra.is_object())
+            for (const auto& [k, v] : extra.items()) j[k] = v;
+        add_event({t, "journal", j.dump()});
+    });
+}
+
+void LiveSession::set_pacer_paused(bool paused) {
+    post([this, paused](double t) {
+        if (!pacer_) return;
+        if (paused == pacer_->schedule().paused_at(t)) return;
+        if (paused)
+            pacer_->pause(t);
+        else
+            pacer_->resume(t);
+        shared_pacer_->publish(pacer_->schedule());
+        add_event({t, "pacer",
+                   nlohmann::ordered_json{{"reason", paused ? "paused" : "resumed"}}.dump()});
+    });
+}
+
+void LiveSession::set_pattern(const pacer::Pattern& pattern) {
+    post([this, pattern](double t) {
+        if (!pacer_) return;
+        const auto ch = pacer_->set_pattern(t, pattern, engine_.current().arousal.level);
+        shared_pacer_->publish(pacer_->schedule());
+        add_event({t, "pacer", change_json(ch).dump()});
+    });
+}
+
+void LiveSession::set_adaptation(bool on) {
+    post([this, on](double t) {
+        if (!pacer_) return;
+        pacer_->set_enabled(on);
+        add_event({t, "pacer",
+                   nlohmann::ordered_json{{"reason", on ? "adaptation on" : "adaptation off"}}
+                       .dump()});
+    });
+}
 
 void LiveSession::report_events_until(double t_s) {
     std::size_t n = 0;
@@ -44,6 +169,17 @@ void LiveSession::start() {
 
 double LiveSession::run() {
     start();
+    if (pacer_) {  // here, not in start(): the caller opens the stored session in between
+        const pacer::Pattern& p = pacer_->pattern();
+        const double count = pacer_->schedule().segment_at(0).count_s;
+        add_event({0, "pacer",
+                   nlohmann::ordered_json{{"reason", "start"},
+                                          {"pattern", p.name},
+                                          {"count_s", count},
+                                          {"cycle_s", p.cycle_s(count)},
+                                          {"adaptation", pacer_->config().enabled}}
+                       .dump()});
+    }
     SensorOutput& out = out_;
     const SessionClock& clock = *clock_;
     const double end_s = config_.duration_s > 0 ? config_.duration_s : 1e300;
@@ -55,6 +191,7 @@ double LiveSession::run() {
     const auto report_until = [&](double t_s) {
         while (next_second <= t_s && next_second <= end_s) {
             drain_outputs();
+            update_pacer(next_second);
             report_events_until(next_second);  // events come before the line of their second
             if (on_second) on_second(next_second, engine_.current());
             next_second += 1;
@@ -75,6 +212,7 @@ double LiveSession::run() {
     bool ended = false;
     while (!stop_ && !ended) {
         bool idle = true;
+        run_requests();
         while (auto s = out.status.pop()) {
             engine_.on_status(*s);
             idle = false;
@@ -122,6 +260,7 @@ double LiveSession::run() {
         engine_.on_beat(*b);
     }
     if (config_.duration_s > 0 && !stop_) report_until(end_s);
+    run_requests();
     drain_outputs();
     report_events_until(1e300);
     commit();

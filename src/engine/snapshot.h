@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,20 @@ struct EngineEvent {
     std::string payload;  // JSON object text with the event's details
 };
 
+// One beat of the recent tachogram the window draws.
+struct RecentBeat {
+    double t_s;
+    double rr_ms;
+    bool artifact;  // rejected by the online screen (drawn, not used)
+};
+
+// The power spectrum of the last coherence window (64 s at 2 Hz), for display.
+struct ShortSpectrum {
+    double df_hz = 0;          // bin width (1/64 Hz)
+    std::vector<double> power;  // ms^2 per bin, bin k at k * df_hz
+    double end_s = 0;
+};
+
 struct Snapshot {
     double t_s = 0;               // session time of the newest data
     std::uint64_t beats = 0;      // beats received
@@ -30,9 +45,15 @@ struct Snapshot {
     std::optional<double> rmssd_60s_ms;
     std::optional<double> coherence_ratio;  // HeartMath, 64 s, refreshed every 5 s
     std::optional<double> coherence_score;  // 0-16
+    std::optional<double> coherence_peak_hz;  // of the same window: the breathing rhythm now
     std::optional<double> resp_rate_bpm;    // breaths/min from the RSA peak, last 300 s
     std::optional<double> lf_hf;            // last 300 s
     std::optional<double> hf_ms2;
+    std::optional<double> lf_peak_hz;  // last 300 s
+    // Only when EngineConfig::recent_s > 0 (the window): the last recent_s of beats, and the
+    // spectrum of the last coherence window. Shared, immutable, rebuilt on change.
+    std::shared_ptr<const std::vector<RecentBeat>> recent;
+    std::shared_ptr<const ShortSpectrum> spectrum;
     std::optional<double> lf_ms2;
     std::optional<Baseline> baseline;
     bool baseline_ready = false;

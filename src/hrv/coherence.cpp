@@ -13,7 +13,8 @@ namespace steady::hrv {
 
 std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
                                                 std::span<const double> rr_ms, double end_s,
-                                                const CoherenceSettings& s, FftPlanCache& plans) {
+                                                const CoherenceSettings& s, FftPlanCache& plans,
+                                                std::vector<double>* power_out) {
     const double start_s = end_s - s.window_s;
     if (t_s.size() < 4 || t_s.front() > start_s || t_s.back() < end_s - 1e-9) return std::nullopt;
     // Knots: the beats inside the window plus one on each side, so the grid is interpolated.
@@ -57,6 +58,7 @@ std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
     cw.peak_hz = static_cast<double>(peak) * df;
     cw.ratio = total > peak_power ? peak_power / (total - peak_power) : 0.0;
     cw.score = coherence_score(cw.ratio);
+    if (power_out) *power_out = power;
     return cw;
 }
 
@@ -70,6 +72,28 @@ double coherence_score(double ratio) {
         }
     }
     return 16.0;
+}
+
+const char* to_string(CoherenceLevel l) {
+    switch (l) {
+        case CoherenceLevel::low: return "low";
+        case CoherenceLevel::medium: return "medium";
+        case CoherenceLevel::high: return "high";
+    }
+    return "?";
+}
+
+CoherenceThresholds coherence_thresholds(int challenge) {
+    constexpr std::array<CoherenceThresholds, 4> levels{{{0.5, 1.8}, {1.0, 2.5}, {1.8, 4.0},
+                                                         {3.0, 6.0}}};
+    return levels[static_cast<std::size_t>(std::clamp(challenge, 1, 4) - 1)];
+}
+
+CoherenceLevel coherence_level(double ratio, int challenge) {
+    const CoherenceThresholds t = coherence_thresholds(challenge);
+    return ratio >= t.high_from     ? CoherenceLevel::high
+           : ratio >= t.medium_from ? CoherenceLevel::medium
+                                    : CoherenceLevel::low;
 }
 
 std::vector<TimedCoherence> coherence_windows(std::span<const double> t_s,

@@ -22,14 +22,28 @@ struct CoherenceWindow {
 // detrend, Hann window, power spectrum (bin width 1/64 Hz). Peak power is the power within
 // +-0.015 Hz of the peak, which on this grid is the peak bin and one bin either side; total power
 // is the whole spectrum (0-1 Hz). Empty if the window is not covered by beats.
+// When `power_out` is given it receives the window's power spectrum (ms^2 per bin, bin k at
+// k / window_s Hz), for display.
 std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
                                                 std::span<const double> rr_ms, double end_s,
-                                                const CoherenceSettings& s, FftPlanCache& plans);
+                                                const CoherenceSettings& s, FftPlanCache& plans,
+                                                std::vector<double>* power_out = nullptr);
 
 // Display score 0-16 from the coherence ratio. HeartMath's own mapping is not public; Steady's is
 // piecewise linear through its published level-1 boundaries: ratio 0 -> 0, 0.5 (low/medium) -> 4,
 // 1.8 (medium/high) -> 8, 10 -> 16, and 16 above. Shown in the README and the UI.
 double coherence_score(double ratio);
+
+// HeartMath-style coherence levels at a challenge level 1-4 (harder levels raise both
+// thresholds on the ratio). Level 1 is the published Inner Balance one (low/medium 0.5,
+// medium/high 1.8); levels 2-4 are Steady's own: 1.0/2.5, 1.8/4.0, 3.0/6.0.
+enum class CoherenceLevel { low, medium, high };
+const char* to_string(CoherenceLevel l);
+struct CoherenceThresholds {
+    double medium_from, high_from;
+};
+CoherenceThresholds coherence_thresholds(int challenge);
+CoherenceLevel coherence_level(double ratio, int challenge);
 
 // One 64-s window per step_s across the record, ending at first beat + window_s + k * step_s.
 struct TimedCoherence {

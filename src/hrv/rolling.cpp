@@ -115,12 +115,12 @@ void RollingHrv::copy_span(double from_s, std::vector<double>& t, std::vector<do
     }
 }
 
-std::optional<CoherenceWindow> RollingHrv::refresh_coherence() {
+std::optional<CoherenceWindow> RollingHrv::refresh_coherence(std::vector<double>* power_out) {
     if (size_ == 0) return std::nullopt;
     const double end = metrics_.t_s;
     const CoherenceSettings& cs = config_.analysis.coherence;
     copy_span(end - cs.window_s - 5.0, scratch_t_, scratch_rr_);  // one beat of margin
-    return coherence_window(scratch_t_, scratch_rr_, end, cs, plans_);
+    return coherence_window(scratch_t_, scratch_rr_, end, cs, plans_, power_out);
 }
 
 std::optional<FrequencyDomain> RollingHrv::refresh_spectrum() {

@@ -45,7 +45,8 @@ class RollingHrv {
     const RollingMetrics& metrics() const { return metrics_; }
 
     // HeartMath coherence over the last 64 s; empty until 64 s of beats exist.
-    std::optional<CoherenceWindow> refresh_coherence();
+    // `power_out` as in coherence_window().
+    std::optional<CoherenceWindow> refresh_coherence(std::vector<double>* power_out = nullptr);
     // Welch spectrum over the buffered history (up to history_s); empty under kMinSeconds.
     std::optional<FrequencyDomain> refresh_spectrum();
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -77,6 +78,9 @@ class Sensor {
     virtual SensorInfo info() const = 0;
     // True once a finite source (a replayed file) has delivered everything.
     virtual bool finished() const { return false; }
+    // The trainer's pacer, as lung volume 0-1 at a session time (negative: not pacing). Only a
+    // simulated person breathes with it; real straps ignore it. Called before start().
+    virtual void follow_pacer(std::function<double(double)> /*lung_volume_at*/) {}
 };
 
 // A sensor whose I/O runs on one thread of its own (the simulator, replay): start() launches

@@ -79,7 +79,7 @@ TEST_CASE("30-minute trigger-recovery session matches the scenario's ground trut
           "[engine][e2e]") {
     test::TempDir dir;
     const test::Run r = test::run(
-        "record --sensor sim:trigger-recovery --duration 1800 --speed 600"
+        "record --sensor sim:trigger-recovery --duration 1800 --speed 600 --no-pacer"
         " --db " +
         (dir / "steady.db"));
     INFO(r.err);
@@ -150,7 +150,7 @@ TEST_CASE("30-minute trigger-recovery session matches the scenario's ground trut
 
 TEST_CASE("paced 4-7-8 breathing is read as 3.2 breaths/min", "[engine][e2e]") {
     test::TempDir dir;
-    const test::Run r = test::run("record --sensor sim:paced --duration 600 --speed 600 --db " +
+    const test::Run r = test::run("record --sensor sim:paced --no-pacer --duration 600 --speed 600 --db " +
                                   (dir / "steady.db"));
     REQUIRE(r.status == 0);
     const Lines l = parse_lines(r.out);
