@@ -6,14 +6,40 @@
 
 #include "cli/analyze_command.h"
 #include "cli/live_commands.h"
+#include "drivers/drivers.h"
 
 namespace steady::cli {
 
-int steady_main(int argc, char** argv) {
+int steady_main(int argc, char** argv, TrainerEntry trainer) {
     CLI::App app{
-        "Steady: HRV biofeedback trainer. Paced breathing with your heart rhythm on screen."};
-    app.require_subcommand(1);
+        "Steady: HRV biofeedback trainer. Paced breathing with your heart rhythm on screen.\n"
+        "Without a command it opens the trainer window."};
+    app.require_subcommand(0, 1);
     int status = 0;
+    TrainerOptions t;
+    app.add_option("--sensor", t.sensor,
+                   "Sensor for the window (default: the settings file, the last strap, else the "
+                   "simulator)");
+    app.add_option("--pattern", t.pattern, "Breathing pattern: 4-7-8 (default), resonance, box, "
+                                           "equal or a custom one from the settings file");
+    app.add_flag("--fullscreen", t.fullscreen, "Start full screen (F toggles)");
+    app.add_option("--speed", t.speed, "Run sim/replay N times faster than real time")
+        ->check(CLI::Range(0.01, 1000.0));
+    app.add_option("--screenshot", t.screenshot, "Save the window as a PNG at --screenshot-at");
+    app.add_option("--screenshot-at", t.screenshot_at_s, "Session time of the screenshot (s)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--exit-after", t.exit_after_s, "End the session and close after S seconds "
+                                                   "of session time")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--open", t.open, "Open a view at start: focus, picker, journal, settings, "
+                                     "summary (for screenshots and bug reports)")
+        ->check(CLI::IsMember({"focus", "picker", "journal", "settings", "summary"}));
+    app.add_option("--db", t.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    app.add_option("--config", t.config,
+                   "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");
+    app.add_flag("--no-audio", t.no_audio, "No sound cues");
+    app.add_option("--size", t.width, "Window width in pixels (height follows 16:9)")
+        ->check(CLI::Range(320, 7680));
     add_analyze_command(app, &status);
     add_record_command(app, &status);
     add_sessions_command(app, &status);
@@ -26,6 +52,19 @@ int steady_main(int argc, char** argv) {
     } catch (const std::exception& e) {
         std::cerr << "steady: " << e.what() << "\n";
         return 1;
+    }
+    if (app.get_subcommands().empty()) {
+        if (!t.screenshot.empty() && t.screenshot_at_s < 0) {
+            std::cerr << "steady: --screenshot needs --screenshot-at S (session time)\n";
+            return 2;
+        }
+        t.height = t.width * 9 / 16;
+        if (!trainer) {
+            std::cerr << "steady: this build has no trainer window (built with "
+                         "-DSTEADY_WITH_GUI=OFF); use `steady record` for a headless session\n";
+            return 1;
+        }
+        return trainer(t, sensor_registry());
     }
     return status;
 }

@@ -35,8 +35,8 @@ void SummaryBuilder::add_event(const EngineEvent& e) {
     }
 }
 
-SessionSummary SummaryBuilder::summary() const {
-    SessionSummary out = s_;
+TrainingSummary SummaryBuilder::summary() const {
+    TrainingSummary out = s_;
     if (hr_n_ > 0) out.mean_hr_bpm = hr_sum_ / static_cast<double>(hr_n_);
     if (!rmssd_.empty()) {
         const double first_t = rmssd_.front().first, last_t = rmssd_.back().first;

@@ -10,7 +10,7 @@
 
 namespace steady {
 
-struct SessionSummary {
+struct TrainingSummary {
     double duration_s = 0;
     std::optional<double> mean_hr_bpm;
     // RMSSD (60-s rolling) averaged over the first and the last kEdgeS of the session that
@@ -34,10 +34,10 @@ class SummaryBuilder {
     void set_simulated(bool s) { s_.simulated = s; }
     void add_second(double t_s, const Snapshot& snap);
     void add_event(const EngineEvent& e);
-    SessionSummary summary() const;
+    TrainingSummary summary() const;
 
   private:
-    SessionSummary s_;
+    TrainingSummary s_;
     double hr_sum_ = 0;
     long hr_n_ = 0;
     std::vector<std::pair<double, double>> rmssd_;  // (t, rmssd) per second

@@ -48,7 +48,7 @@ std::optional<PacerChange> AdaptivePacer::update(double t_s, const PacerInputs& 
     if (now.cycle == decided_cycle_) return std::nullopt;
     decided_cycle_ = now.cycle;  // a new cycle began: decide the next one
     if (schedule_.pending_after(t_s)) return std::nullopt;  // a change is already waiting
-    schedule_.forget_before(t_s);
+    schedule_.forget_before(t_s - kKeepHistoryS);
 
     const double count = now.count_s;
     const double paced_bpm = 60.0 / now.cycle_s;

@@ -63,6 +63,9 @@ struct PacerChange {
 
 class AdaptivePacer {
   public:
+    // The schedule keeps this much past (the window shades the last 2 minutes' phases).
+    static constexpr double kKeepHistoryS = 300;
+
     AdaptivePacer(const Pattern& pattern, const AdaptConfig& config, double start_s = 0);
 
     // Call as session time moves forward (once a second is plenty). Decides the next cycle's

@@ -1,0 +1,178 @@
+// The trainer window under Xvfb (ctest runs this binary through xvfb-run): screenshots at two
+// session times show the pacer at different phases, the keyboard shortcuts act, the end of a
+// session shows the summary and stores the session, and no display gives a clear message.
+#define CATCH_CONFIG_MAIN
+#include <SDL.h>
+#include <stb/stb_image.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+
+#include "drivers/drivers.h"
+#include "session/store.h"
+#include "support/cli_run.h"
+#include "visuals/trainer_app.h"
+
+using namespace steady;
+
+namespace {
+
+struct Image {
+    int w = 0, h = 0;
+    std::vector<unsigned char> rgb;
+    double lum(int x, int y) const {
+        const unsigned char* p = &rgb[(static_cast<std::size_t>(y) * w + x) * 3];
+        return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+    }
+};
+
+Image load(const std::string& path) {
+    Image im;
+    int n = 0;
+    unsigned char* data = stbi_load(path.c_str(), &im.w, &im.h, &n, 3);
+    REQUIRE(data != nullptr);
+    im.rgb.assign(data, data + static_cast<std::size_t>(im.w) * im.h * 3);
+    stbi_image_free(data);
+    return im;
+}
+
+void press(SDL_Keycode key) {
+    SDL_Event e{};
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = key;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    SDL_PushEvent(&e);
+    e.type = SDL_KEYUP;
+    SDL_PushEvent(&e);
+}
+
+}  // namespace
+
+TEST_CASE("screenshots at two session times show the pacer at different phases",
+          "[gui][screenshot]") {
+    test::TempDir dir;
+    const std::string env = "SDL_AUDIODRIVER=dummy XDG_DATA_HOME=" + dir.path;
+    // 4-7-8 at 0.8 s per count: inhale until 3.2 s, hold until 8.8 s.
+    const test::Run a = test::run("--sensor sim:paced --speed 2 --screenshot " + (dir / "a.png") +
+                                      " --screenshot-at 1.6 --exit-after 1.6",
+                                  "", env);
+    INFO(a.err);
+    REQUIRE(a.status == 0);
+    const test::Run b = test::run("--sensor sim:paced --speed 2 --screenshot " + (dir / "b.png") +
+                                      " --screenshot-at 6 --exit-after 6",
+                                  "", env);
+    INFO(b.err);
+    REQUIRE(b.status == 0);
+    CHECK(a.err.find("at 1.60 s (inhale, count 3)") != std::string::npos);
+    CHECK(b.err.find("at 6.00 s (hold, count 4)") != std::string::npos);
+
+    const Image ia = load(dir / "a.png"), ib = load(dir / "b.png");
+    REQUIRE(ia.w == 1280);
+    REQUIRE(ia.h == 720);
+    REQUIRE(ib.w == ia.w);
+    // Not blank: the luminance spreads widely (text, panels, the pacer).
+    for (const Image* im : {&ia, &ib}) {
+        double sum = 0, sq = 0;
+        const double n = static_cast<double>(im->w) * im->h;
+        for (int y = 0; y < im->h; ++y)
+            for (int x = 0; x < im->w; ++x) sum += im->lum(x, y), sq += im->lum(x, y) * im->lum(x, y);
+        const double sd = std::sqrt(sq / n - (sum / n) * (sum / n));
+        CHECK(sd > 10);
+    }
+    // The pacer (centre) differs: half way through the inhale the disk is smaller than during
+    // the hold (full lungs). Count lit pixels along the centre row of the pacer area.
+    const auto lit_width = [](const Image& im) {
+        int lit = 0;
+        const int y = static_cast<int>(im.h * 0.42);
+        for (int x = im.w / 4; x < im.w * 3 / 4; ++x) lit += im.lum(x, y) > 60 ? 1 : 0;
+        return lit;
+    };
+    INFO("lit width inhale " << lit_width(ia) << ", hold " << lit_width(ib));
+    CHECK(lit_width(ib) > lit_width(ia) * 1.3);
+    double diff = 0;
+    for (int y = ia.h / 4; y < ia.h * 3 / 4; ++y)
+        for (int x = ia.w / 3; x < ia.w * 2 / 3; ++x) diff += std::abs(ia.lum(x, y) - ib.lum(x, y));
+    CHECK(diff / (ia.w / 3.0 * ia.h / 2.0) > 5);
+}
+
+TEST_CASE("keyboard shortcuts: Z focus, Esc leaves it, Space pauses, T marks, F fullscreen",
+          "[gui][keyboard]") {
+    test::TempDir dir;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+    TrainerOptions o;
+    o.sensor = "sim:paced";
+    o.speed = 4;
+    o.db = dir / "s.db";
+    ui::TrainerApp app(o, sensor_registry());
+    const auto frames = [&](int n) {
+        for (int i = 0; i < n; ++i) REQUIRE(app.step());
+    };
+    frames(3);
+    CHECK_FALSE(app.focus_mode());
+    press(SDLK_z);
+    frames(2);
+    CHECK(app.focus_mode());
+    press(SDLK_ESCAPE);
+    frames(2);
+    CHECK_FALSE(app.focus_mode());
+
+    press(SDLK_SPACE);
+    frames(10);  // the request is handled on the session thread
+    SDL_Delay(100);
+    frames(2);
+    CHECK(app.pacer_paused());
+    press(SDLK_SPACE);
+    SDL_Delay(100);
+    frames(2);
+    CHECK_FALSE(app.pacer_paused());
+
+    press(SDLK_t);
+    frames(2);
+    CHECK(app.journal_open());
+    // The mark is stored at once; the session reports it with its second's line (within the
+    // session's 2-s slack), so wait up to 3 s of real time.
+    bool marked = false;
+    for (int i = 0; i < 300 && !marked; ++i) {
+        frames(1);
+        SDL_Delay(10);
+        for (const EngineEvent& e : app.events()) marked |= e.kind == "mark";
+    }
+    CHECK(marked);
+
+    press(SDLK_f);
+    frames(2);
+    CHECK(app.fullscreen());
+    press(SDLK_f);
+    frames(2);
+    CHECK_FALSE(app.fullscreen());
+
+    // Run through a few phase changes: the audio cues play (SDL's dummy audio device).
+    const double until = app.session_time() + 10;
+    while (app.session_time() < until) {
+        REQUIRE(app.step());
+        SDL_Delay(10);
+    }
+    CHECK(app.audio_cues() >= 2);
+
+    // Ending shows the summary and stores the session with its events.
+    const std::int64_t id = app.session_id();
+    app.end_session();
+    frames(1);
+    CHECK(app.summary_open());
+    SessionStore store(dir / "s.db");
+    bool found = false;
+    for (const auto& s : store.list())
+        if (s.id == id) found = s.duration_s > 10;
+    CHECK(found);
+}
+
+TEST_CASE("without a display the window says so and names steady record", "[gui][cli]") {
+    const test::Run r = test::run("--sensor sim:calm --exit-after 1", "",
+                                  "env -u DISPLAY -u WAYLAND_DISPLAY");
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("no display") != std::string::npos);
+    CHECK(r.err.find("steady record") != std::string::npos);
+}
