@@ -334,12 +334,17 @@ bool TrainerApp::step() {
     if (std::abs(want_scale - applied_scale_) > 1e-3f) load_fonts(want_scale);
 
     double t = session_time();
-    const bool shoot = !options_.screenshot.empty() && !screenshot_done_ &&
-                       options_.screenshot_at_s >= 0 && t >= options_.screenshot_at_s;
-    if (shoot) {
-        t = options_.screenshot_at_s;  // draw exactly the asked moment
+    // The screenshot draws exactly the asked moment, on the third frame from reaching it (a new
+    // ImGui window sizes itself on its first frame and shows on the next).
+    const bool shooting = !options_.screenshot.empty() && !screenshot_done_ &&
+                          options_.screenshot_at_s >= 0 &&
+                          (shoot_frames_ > 0 || t >= options_.screenshot_at_s);
+    if (shooting) {
+        t = options_.screenshot_at_s;
         if (options_.open == "summary" && session_) end_session();
+        ++shoot_frames_;
     }
+    const bool shoot = shooting && shoot_frames_ >= 3;
     if (options_.open == "journal" && !journal_.open && t > 0.5 && session_ &&
         journal_.mark_t_s == 0)
         handle_key(SDLK_t);

@@ -148,6 +148,7 @@ class TrainerApp {
     pacer::Phase last_phase_ = pacer::Phase::hold_out;
     long last_cycle_ = -1;
     bool screenshot_done_ = false;
+    int shoot_frames_ = 0;
 
     // Shared with the session thread.
     mutable std::mutex mutex_;

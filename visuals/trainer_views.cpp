@@ -275,7 +275,8 @@ void TrainerApp::draw_pacer(const ImVec2& pos, const ImVec2& size, double t_s, c
     // Cycle within a round of 4, tempo and pattern.
     const long cycle = p.cycle + 1;
     char line[160];
-    const pacer::Segment& seg = session_->pacer->get().segment_at(t_s);
+    const pacer::Schedule schedule = session_->pacer->get();  // a copy: the segment lives in it
+    const pacer::Segment& seg = schedule.segment_at(t_s);
     std::snprintf(line, sizeof line, "%s   cycle %ld of 4, round %ld   %.2f s per count, %.1f breaths/min",
                   seg.pattern.name.c_str(), (cycle - 1) % 4 + 1, (cycle - 1) / 4 + 1, p.count_s,
                   60.0 / p.cycle_s);
@@ -529,16 +530,17 @@ void TrainerApp::draw_picker() {
     for (const SensorInfo& info : scan_result_) {
         ImGui::PushID(info.id.c_str());
         const bool current = session_ && session_->info.id == info.id;
-        if (ImGui::Selectable(info.name.c_str(), current, 0, {em * 24, 0})) {
+        const std::string label = info.name + "   [" + info.id + "]";
+        if (ImGui::Selectable(label.c_str(), current)) {
             if (session_) end_session();
             summary_.reset();
             if (start_session(info.id, false)) picker_open_ = false;
         }
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", info.id.c_str());
         ImGui::PopID();
     }
-    for (const std::string& p : scan_problems_) ImGui::TextColored(kActivated, "%s", p.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, kActivated);
+    for (const std::string& p : scan_problems_) ImGui::TextWrapped("%s", p.c_str());
+    ImGui::PopStyleColor();
     ImGui::Separator();
     ImGui::SetNextItemWidth(em * 22);
     ImGui::InputTextWithHint("##replay", "RR file to replay (path)", replay_path_,
