@@ -509,21 +509,17 @@ void TrainerApp::draw_picker() {
         scan_result_ = std::move(found);
         scan_problems_ = std::move(problems);
     }
-    if (!scanning && scan_result_.empty() && !scan_.valid()) {
-        // First open: list what is known without waiting (the simulator), then scan.
+    // A scan can take seconds (BLE discovery): it runs off the UI thread. The first opening
+    // starts one.
+    const auto start_scan = [this] {
         scan_ = std::async(std::launch::async, [this] {
             std::vector<std::string> problems;
             auto found = registry_.scan(&problems);
             return std::make_pair(std::move(found), std::move(problems));
         });
-    }
-    if (ImGui::Button(scanning ? "Scanning..." : "Scan again") && !scanning) {
-        scan_ = std::async(std::launch::async, [this] {
-            std::vector<std::string> problems;
-            auto found = registry_.scan(&problems);
-            return std::make_pair(std::move(found), std::move(problems));
-        });
-    }
+    };
+    if (!scanning && scan_result_.empty() && !scan_.valid()) start_scan();
+    if (ImGui::Button(scanning ? "Scanning..." : "Scan again") && !scanning) start_scan();
     ImGui::SameLine();
     ImGui::TextDisabled("Straps (BLE, ANT+), the simulator, or a recorded file");
     ImGui::Separator();
