@@ -11,24 +11,28 @@
 
 namespace steady::hrv {
 
-std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
-                                                std::span<const double> rr_ms, double end_s,
-                                                const CoherenceSettings& s, FftPlanCache& plans,
-                                                std::vector<double>* power_out) {
-    const double start_s = end_s - s.window_s;
-    if (t_s.size() < 4 || t_s.front() > start_s || t_s.back() < end_s - 1e-9) return std::nullopt;
-    // Knots: the beats inside the window plus one on each side, so the grid is interpolated.
+namespace {
+
+// Knots a window ending at end_s interpolates from: the beats inside it plus one on each side.
+// Empty (a == b) when the window is not covered by beats or has fewer than 4 knots.
+std::pair<std::size_t, std::size_t> window_knots(std::span<const double> t_s, double start_s,
+                                                 double end_s) {
+    // 1e-9 s of slack both ends: end_s - window_s can round to just before the first beat, and
+    // the first window (ending at first beat + window_s) must count.
+    if (t_s.size() < 4 || t_s.front() > start_s + 1e-9 || t_s.back() < end_s - 1e-9) return {0, 0};
     auto lo = std::lower_bound(t_s.begin(), t_s.end(), start_s);
     auto hi = std::upper_bound(t_s.begin(), t_s.end(), end_s);
     if (lo != t_s.begin()) --lo;
     if (hi != t_s.end()) ++hi;
     const auto a = static_cast<std::size_t>(lo - t_s.begin());
     const auto b = static_cast<std::size_t>(hi - t_s.begin());
-    if (b - a < 4) return std::nullopt;
+    if (b - a < 4) return {0, 0};
+    return {a, b};
+}
 
-    const auto count = static_cast<std::size_t>(std::lround(s.window_s * s.resample_hz));
-    std::vector<double> x = resample_grid(t_s.subspan(a, b - a), rr_ms.subspan(a, b - a), start_s,
-                                          s.resample_hz, count, Interpolation::cubic);
+// The spectral part of a window, from its 2-Hz samples (overwritten: detrended and windowed).
+CoherenceWindow window_from_samples(std::span<double> x, const CoherenceSettings& s,
+                                    FftPlanCache& plans, std::vector<double>* power_out) {
     detrend(x, Detrend::linear, 0);
     // One Hann window and one power buffer per thread, reused: a 24-hour record has 17,000
     // windows and this is most of their allocations.
@@ -62,6 +66,24 @@ std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
     return cw;
 }
 
+std::size_t window_samples(const CoherenceSettings& s) {
+    return static_cast<std::size_t>(std::lround(s.window_s * s.resample_hz));
+}
+
+}  // namespace
+
+std::optional<CoherenceWindow> coherence_window(std::span<const double> t_s,
+                                                std::span<const double> rr_ms, double end_s,
+                                                const CoherenceSettings& s, FftPlanCache& plans,
+                                                std::vector<double>* power_out) {
+    const double start_s = end_s - s.window_s;
+    const auto [a, b] = window_knots(t_s, start_s, end_s);
+    if (a == b) return std::nullopt;
+    std::vector<double> x = resample_grid(t_s.subspan(a, b - a), rr_ms.subspan(a, b - a), start_s,
+                                          s.resample_hz, window_samples(s), Interpolation::cubic);
+    return window_from_samples(x, s, plans, power_out);
+}
+
 double coherence_score(double ratio) {
     constexpr std::array<std::array<double, 2>, 4> anchors{{{0, 0}, {0.5, 4}, {1.8, 8}, {10, 16}}};
     if (!(ratio > 0)) return 0.0;
@@ -76,16 +98,19 @@ double coherence_score(double ratio) {
 
 const char* to_string(CoherenceLevel l) {
     switch (l) {
-        case CoherenceLevel::low: return "low";
-        case CoherenceLevel::medium: return "medium";
-        case CoherenceLevel::high: return "high";
+        case CoherenceLevel::low:
+            return "low";
+        case CoherenceLevel::medium:
+            return "medium";
+        case CoherenceLevel::high:
+            return "high";
     }
     return "?";
 }
 
 CoherenceThresholds coherence_thresholds(int challenge) {
-    constexpr std::array<CoherenceThresholds, 4> levels{{{0.5, 1.8}, {1.0, 2.5}, {1.8, 4.0},
-                                                         {3.0, 6.0}}};
+    constexpr std::array<CoherenceThresholds, 4> levels{
+        {{0.5, 1.8}, {1.0, 2.5}, {1.8, 4.0}, {3.0, 6.0}}};
     return levels[static_cast<std::size_t>(std::clamp(challenge, 1, 4) - 1)];
 }
 
@@ -101,8 +126,33 @@ std::vector<TimedCoherence> coherence_windows(std::span<const double> t_s,
                                               const CoherenceSettings& s, FftPlanCache& plans) {
     std::vector<TimedCoherence> out;
     if (t_s.empty()) return out;
-    for (double end = t_s.front() + s.window_s; end <= t_s.back() + 1e-9; end += s.step_s) {
-        if (auto w = coherence_window(t_s, rr_ms, end, s, plans)) out.push_back({end, *w});
+    const double step_samples = s.step_s * s.resample_hz;
+    const bool on_grid = std::abs(step_samples - std::round(step_samples)) < 1e-9 &&
+                         step_samples >= 1 && t_s.size() >= 4;
+    if (!on_grid) {  // windows that do not start on one 2-Hz grid: one spline each
+        for (double end = t_s.front() + s.window_s; end <= t_s.back() + 1e-9; end += s.step_s) {
+            if (auto w = coherence_window(t_s, rr_ms, end, s, plans)) out.push_back({end, *w});
+        }
+        return out;
+    }
+    // Every window starts on the grid t_0 + k / fs, so one spline through all the beats serves
+    // them all (see coherence.h for how this differs from a window's own spline).
+    const std::vector<double> grid =
+        resample_uniform(t_s, rr_ms, s.resample_hz, Interpolation::cubic);
+    const std::size_t len = window_samples(s);
+    const auto stride = static_cast<std::size_t>(std::lround(step_samples));
+    std::vector<double> x(len);
+    std::size_t k = 0;
+    for (double end = t_s.front() + s.window_s; end <= t_s.back() + 1e-9; end += s.step_s, ++k) {
+        const std::size_t first = k * stride;
+        const auto [a, b] = window_knots(t_s, end - s.window_s, end);
+        if (a == b) continue;
+        if (first + len > grid.size()) {  // the last sample sits at the last beat: extrapolate
+            if (auto w = coherence_window(t_s, rr_ms, end, s, plans)) out.push_back({end, *w});
+            continue;
+        }
+        std::copy_n(grid.begin() + static_cast<std::ptrdiff_t>(first), len, x.begin());
+        out.push_back({end, window_from_samples(x, s, plans, nullptr)});
     }
     return out;
 }

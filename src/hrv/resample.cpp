@@ -20,15 +20,25 @@ namespace {
 // Second derivatives M of the not-a-knot cubic spline through (x, y), n >= 4.
 // The two not-a-knot conditions (third derivative continuous at x_1 and x_{n-2}) are folded into
 // the first and last interior rows, which keeps the system tridiagonal (Thomas algorithm, O(n)).
-std::vector<double> not_a_knot_moments(std::span<const double> x, std::span<const double> y) {
+struct SplineWork {
+    std::vector<double> h, d, sub, diag, sup, rhs, moments, coef;
+};
+
+// Fills work.moments.
+void not_a_knot_moments(std::span<const double> x, std::span<const double> y, SplineWork& work) {
     const std::size_t n = x.size();
     const std::size_t m = n - 2;  // interior unknowns M_1 .. M_{n-2}
-    std::vector<double> h(n - 1), d(n - 1);
+    auto& [h, d, sub, diag, sup, rhs, moments, coef] = work;
+    h.resize(n - 1);
+    d.resize(n - 1);
+    sub.resize(m);
+    diag.resize(m);
+    sup.resize(m);
+    rhs.resize(m);
     for (std::size_t i = 0; i + 1 < n; ++i) {
         h[i] = x[i + 1] - x[i];
         d[i] = (y[i + 1] - y[i]) / h[i];
     }
-    std::vector<double> sub(m), diag(m), sup(m), rhs(m);
     for (std::size_t k = 0; k < m; ++k) {
         const std::size_t i = k + 1;
         sub[k] = h[i - 1];
@@ -45,19 +55,21 @@ std::vector<double> not_a_knot_moments(std::span<const double> x, std::span<cons
     diag[m - 1] = (a1 + b1) * (2.0 * a1 + b1) / a1;
     sub[m - 1] = (a1 * a1 - b1 * b1) / a1;
 
-    for (std::size_t k = 1; k < m; ++k) {  // forward elimination
-        const double w = sub[k] / diag[k - 1];
-        diag[k] -= w * sup[k - 1];
+    // Forward elimination keeping 1/diag, so the back substitution multiplies instead of
+    // dividing (the divisions form a dependency chain, most of a short window's time).
+    diag[0] = 1.0 / diag[0];
+    for (std::size_t k = 1; k < m; ++k) {
+        const double w = sub[k] * diag[k - 1];
         rhs[k] -= w * rhs[k - 1];
+        diag[k] = 1.0 / (diag[k] - w * sup[k - 1]);
     }
-    std::vector<double> moments(n);
-    moments[m] = rhs[m - 1] / diag[m - 1];
+    moments.resize(n);
+    moments[m] = rhs[m - 1] * diag[m - 1];
     for (std::size_t k = m - 1; k-- > 0;) {
-        moments[k + 1] = (rhs[k] - sup[k] * moments[k + 2]) / diag[k];
+        moments[k + 1] = (rhs[k] - sup[k] * moments[k + 2]) * diag[k];
     }
     moments[0] = ((a0 + b0) * moments[1] - a0 * moments[2]) / b0;
     moments[n - 1] = ((a1 + b1) * moments[n - 2] - b1 * moments[n - 3]) / a1;
-    return moments;
 }
 
 template <typename Eval>
@@ -104,12 +116,28 @@ std::vector<double> resample_grid(std::span<const double> t_s, std::span<const d
             return y[0] + d01 * (t - x0) + c2 * (t - x0) * (t - x1);
         });
     }
-    const std::vector<double> M = not_a_knot_moments(t_s, y);
+    // Short splines (the 17,000 64-s coherence windows of a 24-hour record) reuse one set of work
+    // arrays per thread; long ones use their own rather than keep megabytes alive.
+    constexpr std::size_t kReuseUpTo = 1024;
+    thread_local SplineWork reused;
+    SplineWork own;
+    SplineWork& work = n <= kReuseUpTo ? reused : own;
+    not_a_knot_moments(t_s, y, work);
+    const std::vector<double>& M = work.moments;
+    std::vector<double>& coef = work.coef;
+    // Per interval, S(t) = ca a^3 + cb b^3 + cc a + cd b with a = t_{i+1} - t, b = t - t_i.
+    coef.resize(4 * (n - 1));
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        const double h = t_s[i + 1] - t_s[i], inv_h = 1.0 / h, h6 = h / 6.0;
+        coef[4 * i] = M[i] * inv_h / 6.0;
+        coef[4 * i + 1] = M[i + 1] * inv_h / 6.0;
+        coef[4 * i + 2] = y[i] * inv_h - M[i] * h6;
+        coef[4 * i + 3] = y[i + 1] * inv_h - M[i + 1] * h6;
+    }
     return sample_grid(t_s, t0_s, fs_hz, count, [&](std::size_t i, double t) {
-        const double h = t_s[i + 1] - t_s[i];
         const double a = t_s[i + 1] - t, b = t - t_s[i];
-        return M[i] * a * a * a / (6.0 * h) + M[i + 1] * b * b * b / (6.0 * h) +
-               (y[i] / h - M[i] * h / 6.0) * a + (y[i + 1] / h - M[i + 1] * h / 6.0) * b;
+        const double* c = coef.data() + 4 * i;
+        return c[0] * a * a * a + c[1] * b * b * b + c[2] * a + c[3] * b;
     });
 }
 
