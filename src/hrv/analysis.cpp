@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <future>
 #include <string>
 
 #include "hrv/artifacts.h"
@@ -11,6 +10,7 @@
 #include "hrv/nonlinear.h"
 #include "hrv/resample.h"
 #include "hrv/spectrum.h"
+#include "hrv/tasks.h"
 #include "hrv/time_domain.h"
 
 namespace steady::hrv {
@@ -23,28 +23,33 @@ std::string fmt(double v) {
     return buf;
 }
 
+// Beat times for the screened series: the file's own when the series kept its shape (so
+// recorded gaps stay), else the RR sums anchored at the first beat's time.
+std::vector<double> settle_times(std::span<const double> rr_ms, std::span<const double> t_s,
+                                 std::span<const double> series, bool kept_shape) {
+    if (!t_s.empty() && t_s.size() == rr_ms.size() && kept_shape && series.size() == rr_ms.size() &&
+        std::is_sorted(t_s.begin(), t_s.end())) {
+        return {t_s.begin(), t_s.end()};
+    }
+    std::vector<double> out = beat_times_s(series);
+    if (!t_s.empty() && !rr_ms.empty()) {
+        const double shift = t_s.front() - rr_ms.front() / 1000.0;
+        for (double& t : out) t += shift;
+    }
+    return out;
+}
+
 struct Screened {
     std::vector<double> rr_ms;
     std::vector<double> t_s;
     ArtifactReport report;
 };
 
-// Screen artifacts and settle the beat times: the file's own when the series kept its shape
-// (so recorded gaps stay), else the RR sums anchored at the first beat's time.
 Screened screen(std::span<const double> rr_ms, std::span<const double> t_s,
                 const ArtifactSettings& s) {
     ArtifactResult a = screen_artifacts(rr_ms, s);
     Screened out{std::move(a.rr_ms), {}, std::move(a.report)};
-    if (!t_s.empty() && t_s.size() == rr_ms.size() && out.rr_ms.size() == rr_ms.size() &&
-        std::is_sorted(t_s.begin(), t_s.end()) && out.report.corrected == 0) {
-        out.t_s.assign(t_s.begin(), t_s.end());
-    } else {
-        out.t_s = beat_times_s(out.rr_ms);
-        if (!t_s.empty() && !rr_ms.empty()) {
-            const double shift = t_s.front() - rr_ms.front() / 1000.0;
-            for (double& t : out.t_s) t += shift;
-        }
-    }
+    out.t_s = settle_times(rr_ms, t_s, out.rr_ms, out.report.corrected == 0);
     return out;
 }
 
@@ -52,7 +57,8 @@ Screened screen(std::span<const double> rr_ms, std::span<const double> t_s,
 
 void Analyzer::compute_metrics(std::span<const double> rr, std::span<const double> t,
                                AnalysisResult& out,
-                               std::optional<std::span<const TimedCoherence>> coherence) {
+                               std::optional<std::span<const TimedCoherence>> coherence,
+                               const std::function<void()>& alongside) {
     out.beats = rr.size();
     out.duration_s = 0;
     for (double v : rr) out.duration_s += v / 1000.0;
@@ -60,22 +66,46 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
     const std::string got_beats = " (got " + std::to_string(rr.size()) + ")";
     const std::string got_s = " (got " + fmt(out.duration_s) + " s)";
     const NonlinearSettings& ns = settings_.nonlinear;
-    // A long record computes the nonlinear group (sample entropy dominates) on a second thread
-    // while this one does the spectral work; short ones (sliding windows) stay on one thread.
-    std::future<Nonlinear> nonlinear_later;
-    if (rr.size() >= kParallelFromBeats)
-        nonlinear_later = std::async(std::launch::async, [&] { return nonlinear(rr, ns); });
+    const bool frequency = out.duration_s >= kMinSecondsFrequency && rr.size() >= 4;
 
-    if (rr.size() >= kMinBeatsTimeDomain) {
-        out.time = time_domain(rr, settings_.time);
+    // Independent steps, costliest first for a 24-hour record (ms on the benchmark machine:
+    // sample entropy's length-3 count 57, artifact detection 29, spectrum 22, length-2 count 19,
+    // coherence 17, Poincare + DFA 8, time domain 1). A long record spreads them over the
+    // machine's threads; a short one (a sliding window) runs them in order on this one.
+    NonlinearJob nonlinear(rr, ns);
+    std::vector<std::function<void()>> tasks;
+    const auto nonlinear_part = [&](std::size_t k) {
+        if (k < nonlinear.parts()) tasks.emplace_back([&nonlinear, k] { nonlinear.run(k); });
+    };
+    nonlinear_part(0);
+    if (alongside) tasks.push_back(alongside);
+    if (frequency) {
+        tasks.emplace_back([&] {
+            out.frequency = frequency_domain(t, rr, settings_.spectrum, plans_);
+            out.respiration_rate_bpm = respiration_rate_bpm(out.frequency->spectrum);
+        });
+    }
+    nonlinear_part(1);
+    if (coherence) {
+        if (!t.empty()) {
+            out.coherence = summarise_coherence(*coherence, settings_.coherence.window_s,
+                                                t.front() - rr.front() / 1000.0, t.back());
+        }
     } else {
+        tasks.emplace_back([&] {
+            out.coherence = coherence_over_record(t, rr, settings_.coherence, coherence_plans_);
+        });
+    }
+    nonlinear_part(2);
+    if (rr.size() >= kMinBeatsTimeDomain)
+        tasks.emplace_back([&] { out.time = time_domain(rr, settings_.time); });
+    run_tasks(tasks, rr.size() >= kParallelFromBeats ? analysis_threads() : 1);
+
+    if (rr.size() < kMinBeatsTimeDomain) {
         warn.push_back("time domain needs at least " + std::to_string(kMinBeatsTimeDomain) +
                        " beats" + got_beats);
     }
-
-    if (out.duration_s >= kMinSecondsFrequency && rr.size() >= 4) {
-        out.frequency = frequency_domain(t, rr, settings_.spectrum, plans_);
-        out.respiration_rate_bpm = respiration_rate_bpm(out.frequency->spectrum);
+    if (frequency) {
         if (out.duration_s < kAdviseSecondsLf) {
             warn.push_back("LF power is unreliable under " + fmt(kAdviseSecondsLf) + " s" + got_s);
         } else if (out.duration_s < kAdviseSecondsVlf) {
@@ -88,16 +118,7 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
                        fmt(kMinSecondsFrequency) + " s of beats" + got_s);
     }
 
-    if (coherence) {
-        if (!t.empty()) {
-            out.coherence = summarise_coherence(*coherence, settings_.coherence.window_s,
-                                                t.front() - rr.front() / 1000.0, t.back());
-        }
-    } else {
-        out.coherence = coherence_over_record(t, rr, settings_.coherence, plans_);
-    }
-
-    out.nonlinear = nonlinear_later.valid() ? nonlinear_later.get() : nonlinear(rr, ns);
+    out.nonlinear = nonlinear.result();
     if (!out.nonlinear.sd1_ms) {
         warn.push_back("Poincare SD1/SD2 need at least " + std::to_string(kMinBeatsPoincare) +
                        " beats" + got_beats);
@@ -130,9 +151,22 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
 AnalysisResult Analyzer::analyze(std::span<const double> rr_ms, std::span<const double> t_s) {
     AnalysisResult out;
     out.input_beats = rr_ms.size();
-    Screened s = screen(rr_ms, t_s, settings_.artifacts);
-    out.artifacts = std::move(s.report);
-    compute_metrics(s.rr_ms, s.t_s, out);
+    const ArtifactSettings& as = settings_.artifacts;
+    const RangeScreened range = screen_range(rr_ms, as);
+    if (as.method == ArtifactMethod::none) {
+        // Nothing is corrected, so the metrics need only the range screen and the detector (which
+        // reports what it would flag) runs alongside them.
+        const std::vector<double> t = settle_times(rr_ms, t_s, range.rr_ms, range.removed.empty());
+        ArtifactResult detected;
+        compute_metrics(range.rr_ms, t, out, std::nullopt,
+                        [&] { detected = finish_screen(range, as); });
+        out.artifacts = std::move(detected.report);
+    } else {
+        ArtifactResult a = finish_screen(range, as);
+        const std::vector<double> t = settle_times(rr_ms, t_s, a.rr_ms, a.report.corrected == 0);
+        out.artifacts = std::move(a.report);
+        compute_metrics(a.rr_ms, t, out);
+    }
     const std::size_t removed = static_cast<std::size_t>(
         std::count_if(out.artifacts.flagged.begin(), out.artifacts.flagged.end(),
                       [](const FlaggedBeat& f) { return f.type == ArtifactType::out_of_range; }));

@@ -16,7 +16,7 @@ namespace steady::hrv {
 
 // Minimum record needed per metric group; shorter records leave the group empty with a warning
 // that says what it needs.
-constexpr std::size_t kParallelFromBeats = 20000;  // whole-record metrics on two threads
+constexpr std::size_t kParallelFromBeats = 20000;  // whole-record metrics on several threads
 constexpr double kMinSecondsFrequency = 60.0;      // one full cycle of 0.04 Hz needs 25 s; HF 60 s
 constexpr double kAdviseSecondsLf = 120.0;         // Task Force: LF needs about 2 minutes
 constexpr double kAdviseSecondsVlf = 300.0;        // VLF is unreliable under 5 minutes
@@ -47,12 +47,16 @@ class Analyzer {
   private:
     // Metrics for an already screened series with consistent beat times.
     // `coherence`: precomputed 64-s windows to summarise instead of computing them again.
+    // `alongside`: one more step to run with the metrics' own (on another thread if they use
+    // several); it must not touch `out`.
     void compute_metrics(std::span<const double> rr_ms, std::span<const double> t_s,
                          AnalysisResult& out,
-                         std::optional<std::span<const TimedCoherence>> coherence = std::nullopt);
+                         std::optional<std::span<const TimedCoherence>> coherence = std::nullopt,
+                         const std::function<void()>& alongside = {});
 
     AnalysisSettings settings_;
-    FftPlanCache plans_;
+    FftPlanCache plans_;            // spectrum (and sliding-window coherence)
+    FftPlanCache coherence_plans_;  // coherence, which may run at the same time as the spectrum
 };
 
 }  // namespace steady::hrv

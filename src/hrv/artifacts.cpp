@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <optional>
 
@@ -11,14 +12,29 @@ namespace steady::hrv {
 
 namespace {
 
-// Sorted multiset over a sliding window: O(w) insert/erase by memmove, cache friendly for the
-// small windows used here (11 and 91 beats).
+// Sorted multiset over a sliding window: O(w) updates by moving the values in between, cache
+// friendly for the small windows used here (11 and 91 beats).
 class SortedWindow {
   public:
-    void insert(double v) { data_.insert(std::upper_bound(data_.begin(), data_.end(), v), v); }
+    void insert(double v) { data_.insert(data_.begin() + static_cast<long>(upper(v)), v); }
     void erase(double v) {
-        auto it = std::lower_bound(data_.begin(), data_.end(), v);
-        if (it != data_.end() && *it == v) data_.erase(it);
+        const std::size_t k = lower(v);
+        if (k < data_.size() && data_[k] == v) data_.erase(data_.begin() + static_cast<long>(k));
+    }
+    // erase(old_v) then insert(new_v) with one move of the values between the two positions.
+    void replace(double old_v, double new_v) {
+        const std::size_t k = lower(old_v);
+        if (k >= data_.size() || data_[k] != old_v) return insert(new_v);
+        double* d = data_.data();
+        if (new_v >= old_v) {
+            const std::size_t to = upper(new_v) - 1;  // old_v is still at k <= to
+            std::memmove(d + k, d + k + 1, (to - k) * sizeof(double));
+            d[to] = new_v;
+        } else {
+            const std::size_t to = upper(new_v);  // <= k
+            std::memmove(d + to + 1, d + to, (k - to) * sizeof(double));
+            d[to] = new_v;
+        }
     }
     // Linear interpolation between order statistics (numpy / pandas default).
     double quantile(double q) const {
@@ -29,6 +45,27 @@ class SortedWindow {
     }
 
   private:
+    // First position whose value is >= v (lower) or > v (upper): branch-free halving, as the
+    // comparisons are unpredictable and a mispredicted branch costs more than the step.
+    template <typename Less>
+    std::size_t search(double v, Less less) const {
+        const double* base = data_.data();
+        std::size_t n = data_.size();
+        if (n == 0) return 0;
+        while (n > 1) {
+            const std::size_t half = n / 2;
+            base = less(base[half - 1], v) ? base + half : base;
+            n -= half;
+        }
+        return static_cast<std::size_t>(base - data_.data()) + (less(*base, v) ? 1 : 0);
+    }
+    std::size_t lower(double v) const {
+        return search(v, [](double a, double b) { return a < b; });
+    }
+    std::size_t upper(double v) const {
+        return search(v, [](double a, double b) { return !(b < a); });
+    }
+
     std::vector<double> data_;
 };
 
@@ -41,6 +78,8 @@ void rolling(std::span<const double> x, int window, F&& on_window) {
     long lo = 0, hi = -1;  // current window [lo, hi]
     for (long i = 0; i < n; ++i) {
         const long want_lo = std::max(0L, i - before), want_hi = std::min(n - 1, i + after);
+        while (hi < want_hi && lo < want_lo)  // slide: one out, one in
+            w.replace(x[static_cast<std::size_t>(lo++)], x[static_cast<std::size_t>(++hi)]);
         while (hi < want_hi) w.insert(x[static_cast<std::size_t>(++hi)]);
         while (lo < want_lo) w.erase(x[static_cast<std::size_t>(lo++)]);
         on_window(static_cast<std::size_t>(i), w);
@@ -259,23 +298,28 @@ std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr_ms
     return detect(rr_ms, s).flags;
 }
 
-ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSettings& s) {
-    ArtifactResult result;
-    result.report.method = s.method;
-    // Range screen; `kept` maps positions in the screened series back to the input.
-    std::vector<double> screened;
-    std::vector<std::size_t> kept;
-    screened.reserve(rr_ms.size());
-    kept.reserve(rr_ms.size());
+RangeScreened screen_range(std::span<const double> rr_ms, const ArtifactSettings& s) {
+    RangeScreened out;
+    out.input_size = rr_ms.size();
+    out.rr_ms.reserve(rr_ms.size());
+    out.kept.reserve(rr_ms.size());
     for (std::size_t i = 0; i < rr_ms.size(); ++i) {
         if (rr_ms[i] >= s.min_rr_ms && rr_ms[i] <= s.max_rr_ms) {
-            screened.push_back(rr_ms[i]);
-            kept.push_back(i);
+            out.rr_ms.push_back(rr_ms[i]);
+            out.kept.push_back(i);
         } else {
-            result.report.flagged.push_back({i, ArtifactType::out_of_range});
-            ++result.report.corrected;
+            out.removed.push_back({i, ArtifactType::out_of_range});
         }
     }
+    return out;
+}
+
+ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings& s) {
+    ArtifactResult result;
+    result.report.method = s.method;
+    result.report.flagged = range.removed;
+    result.report.corrected = range.removed.size();
+    const std::vector<double>& screened = range.rr_ms;
 
     std::vector<FlaggedBeat> found;
     const double threshold_s = threshold_method_seconds(s.method);
@@ -291,21 +335,25 @@ ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSet
             result.rr_ms = correct_lipponen_tarvainen(screened, detection);
             result.report.corrected += detection.flags.size();
         } else {
-            result.rr_ms = std::move(screened);
+            result.rr_ms = screened;
         }
         found = std::move(detection.flags);
     }
     for (FlaggedBeat f : found) {
-        f.index = kept[f.index];
+        f.index = range.kept[f.index];
         result.report.flagged.push_back(f);
     }
     std::sort(result.report.flagged.begin(), result.report.flagged.end(),
               [](const FlaggedBeat& a, const FlaggedBeat& b) { return a.index < b.index; });
-    if (!rr_ms.empty()) {
+    if (range.input_size > 0) {
         result.report.percent = 100.0 * static_cast<double>(result.report.flagged.size()) /
-                                static_cast<double>(rr_ms.size());
+                                static_cast<double>(range.input_size);
     }
     return result;
+}
+
+ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSettings& s) {
+    return finish_screen(screen_range(rr_ms, s), s);
 }
 
 }  // namespace steady::hrv

@@ -27,6 +27,19 @@ struct ArtifactResult {
 // (report.corrected stays 0 apart from out-of-range removals), so a user sees suspect beats.
 ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSettings& s);
 
+// screen_artifacts() in two steps, so that with method none (nothing is corrected, so the
+// metrics need only the range screen) detection can run alongside the metrics.
+struct RangeScreened {
+    std::vector<double> rr_ms;         // the values inside [min_rr_ms, max_rr_ms]
+    std::vector<std::size_t> kept;     // input index of each of them
+    std::vector<FlaggedBeat> removed;  // the others, flagged out_of_range
+    std::size_t input_size = 0;
+};
+RangeScreened screen_range(std::span<const double> rr_ms, const ArtifactSettings& s);
+// Detection (and correction, by method) on the range-screened series; the report covers both
+// steps with input indices. screen_artifacts(x, s) == finish_screen(screen_range(x, s), s).
+ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings& s);
+
 // The Lipponen & Tarvainen classification alone; indices refer to `rr_ms`.
 std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr_ms,
                                                    const ArtifactSettings& s);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <future>
 #include <numbers>
 #include <numeric>
 #include <tuple>
@@ -47,20 +46,22 @@ std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int 
         double sjj = 0;
         for (std::size_t j = 0; j < L; ++j)
             sjj += (static_cast<double>(j) - jc) * (static_cast<double>(j) - jc);
+        // One pass per box: residual of the least-squares line = Syy - Sy^2/L - Sjy^2/sjj with
+        // the values taken relative to the box's first one (small, so the sums stay exact
+        // enough) and j centred.
         double residual = 0;
         for (std::size_t b = 0; b < boxes; ++b) {
             const double* seg = y.data() + b * L;
-            double ym = 0;
-            for (std::size_t j = 0; j < L; ++j) ym += seg[j];
-            ym /= static_cast<double>(L);
-            double sjy = 0;
-            for (std::size_t j = 0; j < L; ++j)
-                sjy += (static_cast<double>(j) - jc) * (seg[j] - ym);
-            const double slope = sjy / sjj;
+            const double base = seg[0];
+            double s_y = 0, s_yy = 0, s_jy = 0;
             for (std::size_t j = 0; j < L; ++j) {
-                const double e = seg[j] - ym - slope * (static_cast<double>(j) - jc);
-                residual += e * e;
+                const double v = seg[j] - base;
+                s_y += v;
+                s_yy += v * v;
+                s_jy += (static_cast<double>(j) - jc) * v;
             }
+            residual +=
+                std::max(0.0, s_yy - s_y * s_y / static_cast<double>(L) - s_jy * s_jy / sjj);
         }
         const double F = std::sqrt(residual / static_cast<double>(boxes * L));
         if (!(F > 0)) return std::nullopt;
@@ -101,39 +102,68 @@ std::pair<std::uint64_t, std::uint64_t> scan_matches(std::span<const double> x, 
 
 }  // namespace
 
+// The sorted scan wins on short series (fewer allocations); pair counting from ~3000 on.
+constexpr std::size_t kCountFrom = 3000;
+
+namespace {
+
+bool counts_pairs(std::size_t n, int m) {
+    return m >= 1 && m + 1 <= kMaxPairCountDim && n >= kCountFrom + static_cast<std::size_t>(m);
+}
+
+std::optional<double> sampen_from_counts(std::uint64_t matches_m, std::uint64_t matches_m1) {
+    if (matches_m == 0 || matches_m1 == 0) return std::nullopt;
+    return -std::log(static_cast<double>(matches_m1) / static_cast<double>(matches_m));
+}
+
+}  // namespace
+
 std::optional<double> sample_entropy(std::span<const double> x, int m, double r) {
     const std::size_t n = x.size();
     const auto mm = static_cast<std::size_t>(m);
     if (m < 1 || n <= mm + 1 || !(r >= 0)) return std::nullopt;
     const std::size_t templates = n - mm;  // same count for lengths m and m+1
-    std::uint64_t matches_m = 0, matches_m1 = 0;
-    // The sorted scan wins on short series (fewer allocations); pair counting from ~3000 on.
-    constexpr std::size_t kCountFrom = 3000;
-    // Long records count the two lengths on two threads (a 24-hour record: ~110 ms and ~30 ms).
-    constexpr std::size_t kTwoThreadsFrom = 20000;
-    if (m + 1 <= kMaxPairCountDim && templates >= kTwoThreadsFrom) {
-        auto longer = std::async(std::launch::async,
-                                 [&] { return count_close_pairs(x, templates, m + 1, r); });
-        matches_m = count_close_pairs(x, templates, m, r);
-        matches_m1 = longer.get();
-    } else if (m + 1 <= kMaxPairCountDim && templates >= kCountFrom) {
-        matches_m = count_close_pairs(x, templates, m, r);
-        matches_m1 = count_close_pairs(x, templates, m + 1, r);
-    } else {
-        std::tie(matches_m, matches_m1) = scan_matches(x, mm, r);
+    if (counts_pairs(n, m)) {
+        return sampen_from_counts(count_close_pairs(x, templates, m, r),
+                                  count_close_pairs(x, templates, m + 1, r));
     }
-    if (matches_m == 0 || matches_m1 == 0) return std::nullopt;
-    return -std::log(static_cast<double>(matches_m1) / static_cast<double>(matches_m));
+    const auto [matches_m, matches_m1] = scan_matches(x, mm, r);
+    return sampen_from_counts(matches_m, matches_m1);
 }
 
 Nonlinear nonlinear(std::span<const double> rr_ms, const NonlinearSettings& s) {
-    Nonlinear out;
-    poincare(rr_ms, out);
-    out.dfa_alpha1 = dfa_alpha(rr_ms, s.dfa_short_min_beats, s.dfa_short_max_beats);
-    out.dfa_alpha2 = dfa_alpha(rr_ms, s.dfa_long_min_beats, s.dfa_long_max_beats);
-    if (rr_ms.size() >= kMinBeatsSampen) {
-        out.sampen = sample_entropy(rr_ms, s.sampen_m, s.sampen_r_sd * sample_sd(rr_ms));
+    NonlinearJob job(rr_ms, s);
+    for (std::size_t k = 0; k < job.parts(); ++k) job.run(k);
+    return job.result();
+}
+
+NonlinearJob::NonlinearJob(std::span<const double> rr_ms, const NonlinearSettings& s)
+    : rr_(rr_ms), s_(s) {
+    if (rr_.size() >= kMinBeatsSampen && counts_pairs(rr_.size(), s_.sampen_m)) {
+        r_ = s_.sampen_r_sd * sample_sd(rr_);
+        split_ = r_ >= 0;
     }
+}
+
+void NonlinearJob::run(std::size_t part) {
+    const auto templates = rr_.size() - static_cast<std::size_t>(s_.sampen_m);
+    if (split_ && part == 0) {
+        matches_m1_ = count_close_pairs(rr_, templates, s_.sampen_m + 1, r_);
+    } else if (split_ && part == 1) {
+        matches_m_ = count_close_pairs(rr_, templates, s_.sampen_m, r_);
+    } else {
+        poincare(rr_, out_);
+        out_.dfa_alpha1 = dfa_alpha(rr_, s_.dfa_short_min_beats, s_.dfa_short_max_beats);
+        out_.dfa_alpha2 = dfa_alpha(rr_, s_.dfa_long_min_beats, s_.dfa_long_max_beats);
+        if (!split_ && rr_.size() >= kMinBeatsSampen) {
+            out_.sampen = sample_entropy(rr_, s_.sampen_m, s_.sampen_r_sd * sample_sd(rr_));
+        }
+    }
+}
+
+Nonlinear NonlinearJob::result() const {
+    Nonlinear out = out_;
+    if (split_) out.sampen = sampen_from_counts(matches_m_, matches_m1_);
     return out;
 }
 

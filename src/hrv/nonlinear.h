@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 
@@ -30,5 +31,25 @@ std::optional<double> dfa_alpha(std::span<const double> rr_ms, int min_box, int 
 std::optional<double> sample_entropy(std::span<const double> x, int m, double r);
 
 Nonlinear nonlinear(std::span<const double> rr_ms, const NonlinearSettings& s);
+
+// nonlinear() as independent parts, so a long record can spread them over threads: run(k) once
+// for every k < parts(), in any order and on any threads, then result(). A long record has
+// three parts, costliest first (24-hour record: the length-(m+1) match count, the length-m
+// count, then Poincare and DFA); a short one has one. Same result as nonlinear().
+class NonlinearJob {
+  public:
+    NonlinearJob(std::span<const double> rr_ms, const NonlinearSettings& s);
+    std::size_t parts() const { return split_ ? 3 : 1; }
+    void run(std::size_t part);
+    Nonlinear result() const;
+
+  private:
+    std::span<const double> rr_;
+    NonlinearSettings s_;
+    bool split_ = false;
+    double r_ = 0;
+    std::uint64_t matches_m_ = 0, matches_m1_ = 0;
+    Nonlinear out_;
+};
 
 }  // namespace steady::hrv

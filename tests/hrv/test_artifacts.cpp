@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -199,4 +201,62 @@ TEST_CASE("method none reports suspects but analyses the series as recorded", "[
     CHECK(r.artifacts.corrected == 0);
     CHECK_FALSE(r.artifacts.flagged.empty());
     CHECK(r.beats == rr.size());
+}
+
+TEST_CASE("threshold flags equal a brute-force rolling median, ties included", "[artifacts]") {
+    // The rolling order statistics slide by replacing one value in a sorted window; on a series
+    // quantised to 8 ms (ties everywhere) the flags must equal those from a median taken afresh
+    // for every beat (centred 11-beat window, shorter at the ends, even counts averaged).
+    std::mt19937 rng(12);
+    std::normal_distribution<double> noise(0, 30);
+    std::vector<double> rr(3000);
+    double level = 900;
+    for (double& v : rr) {
+        level += 0.1 * (900 - level) + noise(rng);
+        v = std::round(level / 8) * 8;
+    }
+    for (std::size_t i = 37; i < rr.size(); i += 97) rr[i] += (i % 2 ? 1 : -1) * 200.0;
+    hrv::ArtifactSettings s;
+    s.method = hrv::ArtifactMethod::threshold_strong;
+    const double mean = std::accumulate(rr.begin(), rr.end(), 0.0) / static_cast<double>(rr.size());
+    const double threshold_ms = hrv::threshold_method_seconds(s.method) * mean;
+    std::set<std::size_t> expected;
+    const auto n = static_cast<long>(rr.size());
+    const long half = (s.median_window_beats - 1) / 2, after = s.median_window_beats / 2;
+    for (long i = 0; i < n; ++i) {
+        std::vector<double> w(rr.begin() + std::max(0L, i - half),
+                              rr.begin() + std::min(n, i + after + 1));
+        std::sort(w.begin(), w.end());
+        const double med =
+            w.size() % 2 ? w[w.size() / 2] : (w[w.size() / 2 - 1] + w[w.size() / 2]) / 2;
+        if (std::abs(rr[static_cast<std::size_t>(i)] - med) > threshold_ms)
+            expected.insert(static_cast<std::size_t>(i));
+    }
+    std::set<std::size_t> got;
+    for (const auto& f : hrv::screen_artifacts(rr, s).report.flagged) got.insert(f.index);
+    CHECK(expected.size() >= 30);
+    CHECK(got == expected);
+}
+
+TEST_CASE("a long record with method none: detection alongside the metrics reports the same",
+          "[artifacts]") {
+    // From hrv::kParallelFromBeats on, detection runs on another thread while the metrics use
+    // the range-screened series; the report must be the one screen_artifacts() gives.
+    const Corrupted c = corrupt(test::physiological_rr(6 * 3600.0, 21), 8);
+    std::vector<double> rr = c.rr;
+    rr[1000] = 120;  // out of range: removed
+    rr[20000] = 4000;
+    REQUIRE(rr.size() >= hrv::kParallelFromBeats);
+    hrv::Analyzer a;
+    const auto r = a.analyze(rr);
+    const auto ref = hrv::screen_artifacts(rr, hrv::ArtifactSettings{});
+    REQUIRE(r.artifacts.flagged.size() == ref.report.flagged.size());
+    for (std::size_t i = 0; i < ref.report.flagged.size(); ++i) {
+        CHECK(r.artifacts.flagged[i].index == ref.report.flagged[i].index);
+        CHECK(r.artifacts.flagged[i].type == ref.report.flagged[i].type);
+    }
+    CHECK(r.artifacts.flagged.size() > c.positions.size());  // the inserted ones and the two
+    CHECK(r.artifacts.corrected == 2);
+    CHECK(r.beats == rr.size() - 2);
+    CHECK(r.artifacts.percent == Approx(ref.report.percent));
 }

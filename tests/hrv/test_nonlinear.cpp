@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <numeric>
 #include <random>
 
 #include "hrv/nonlinear.h"
@@ -36,7 +37,77 @@ std::optional<double> sampen_brute(const std::vector<double>& x, int m, double r
     if (A == 0 || B == 0) return std::nullopt;
     return -std::log(A / B);
 }
+
+// Textbook DFA, three passes per box: box means, then the least-squares slope from centred
+// values, then the residuals; alpha from a least-squares fit of log F on log n.
+double dfa_brute(const std::vector<double>& rr, int min_box, int max_box) {
+    const double m = std::accumulate(rr.begin(), rr.end(), 0.0) / static_cast<double>(rr.size());
+    std::vector<double> y(rr.size());
+    double acc = 0;
+    for (std::size_t k = 0; k < rr.size(); ++k) y[k] = acc += rr[k] - m;
+    std::vector<double> lx, ly;
+    for (int box = min_box; box <= max_box; ++box) {
+        const auto L = static_cast<std::size_t>(box);
+        double sum = 0;
+        const std::size_t boxes = y.size() / L;
+        for (std::size_t b = 0; b < boxes; ++b) {
+            const double* seg = y.data() + b * L;
+            double tm = 0, ym = 0;
+            for (std::size_t j = 0; j < L; ++j) tm += static_cast<double>(j), ym += seg[j];
+            tm /= static_cast<double>(L);
+            ym /= static_cast<double>(L);
+            double stt = 0, sty = 0;
+            for (std::size_t j = 0; j < L; ++j) {
+                const double t = static_cast<double>(j) - tm;
+                stt += t * t, sty += t * (seg[j] - ym);
+            }
+            const double slope = sty / stt;
+            for (std::size_t j = 0; j < L; ++j) {
+                const double e = seg[j] - ym - slope * (static_cast<double>(j) - tm);
+                sum += e * e;
+            }
+        }
+        lx.push_back(std::log10(static_cast<double>(L)));
+        ly.push_back(std::log10(std::sqrt(sum / static_cast<double>(boxes * L))));
+    }
+    const double n = static_cast<double>(lx.size());
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (std::size_t i = 0; i < lx.size(); ++i)
+        sx += lx[i], sy += ly[i], sxx += lx[i] * lx[i], sxy += lx[i] * ly[i];
+    return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
 }  // namespace
+
+TEST_CASE("DFA equals the textbook two-pass definition", "[nonlinear]") {
+    // The one-pass box sums must not lose precision on a long record whose profile wanders far
+    // from zero (a slow trend makes the running sum large).
+    auto rr = white(20000, 8);
+    for (std::size_t i = 0; i < rr.size(); ++i)
+        rr[i] += 150 * std::sin(static_cast<double>(i) * 2e-4);
+    CHECK(*hrv::dfa_alpha(rr, 4, 16) == Approx(dfa_brute(rr, 4, 16)).epsilon(1e-9));
+    CHECK(*hrv::dfa_alpha(rr, 16, 64) == Approx(dfa_brute(rr, 16, 64)).epsilon(1e-9));
+    const auto short_rr = white(300, 9);
+    CHECK(*hrv::dfa_alpha(short_rr, 4, 16) == Approx(dfa_brute(short_rr, 4, 16)).epsilon(1e-9));
+}
+
+TEST_CASE("the nonlinear group in parts, in any order, equals the whole", "[nonlinear]") {
+    for (const std::size_t n : {600u, 5000u}) {
+        INFO(n << " beats");
+        const auto rr = white(n, 4);
+        const hrv::NonlinearSettings s;
+        hrv::NonlinearJob job(rr, s);
+        CHECK(job.parts() == (n >= 3000 ? 3u : 1u));
+        for (std::size_t k = job.parts(); k-- > 0;) job.run(k);
+        const hrv::Nonlinear parts = job.result(), whole = hrv::nonlinear(rr, s);
+        REQUIRE(parts.sampen);
+        CHECK(*parts.sampen == *sampen_brute(rr, 2, 0.2 * hrv::sample_sd(rr)));
+        CHECK(parts.sampen == whole.sampen);
+        CHECK(parts.sd1_ms == whole.sd1_ms);
+        CHECK(parts.sd2_ms == whole.sd2_ms);
+        CHECK(parts.dfa_alpha1 == whole.dfa_alpha1);
+        CHECK(parts.dfa_alpha2 == whole.dfa_alpha2);
+    }
+}
 
 TEST_CASE("DFA: white noise gives alpha 0.5, its running sum 1.5", "[nonlinear][analytic]") {
     const auto w = white(8192, 3);
