@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <random>
 
 #include "hrv/analysis.h"
 #include "hrv/detrend.h"
@@ -125,4 +126,32 @@ TEST_CASE("a record shorter than one segment is one zero-padded segment", "[dsp]
     CHECK(f.spectrum.segments == 1);
     CHECK(f.spectrum.df_hz == Approx(1.0 / 300));
     CHECK(f.hf_ms2 == Approx(450).epsilon(0.05));
+}
+
+TEST_CASE("the smoothness-priors trend solves (I + lambda^2 D2'D2) trend = z", "[dsp]") {
+    // Checked through the residual of the system itself, for short series and for a long one
+    // whose Cholesky rows converge and are reused through the interior.
+    for (const std::size_t n : {3u, 4u, 7u, 400u, 200000u}) {
+        INFO(n << " samples");
+        std::mt19937 rng(static_cast<unsigned>(n));
+        std::normal_distribution<double> d(0, 50);
+        std::vector<double> z(n);
+        double level = 900;
+        for (double& v : z) v = (level += d(rng) * 0.1) + d(rng);
+        for (const double lambda : {10.0, 500.0}) {
+            const auto t = hrv::smoothness_priors_trend(z, lambda);
+            // (D2 t)_k = t_k - 2 t_{k+1} + t_{k+2}, k < n - 2; residual = t + l2 D2'(D2 t) - z.
+            std::vector<double> d2(n - 2);
+            for (std::size_t k = 0; k + 2 < n; ++k) d2[k] = t[k] - 2 * t[k + 1] + t[k + 2];
+            double worst = 0, scale = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                double dt = 0;  // (D2' d2)_i
+                for (std::size_t k = i >= 2 ? i - 2 : 0; k <= i && k + 2 < n; ++k)
+                    dt += d2[k] * (k == i ? 1.0 : k + 1 == i ? -2.0 : 1.0);
+                worst = std::max(worst, std::abs(t[i] + lambda * lambda * dt - z[i]));
+                scale = std::max(scale, std::abs(z[i]));
+            }
+            CHECK(worst < 1e-12 * scale * lambda * lambda);
+        }
+    }
 }
