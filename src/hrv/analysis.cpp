@@ -162,7 +162,8 @@ AnalysisResult Analyzer::analyze(std::span<const double> rr_ms, std::span<const 
                         [&] { detected = finish_screen(range, as); });
         out.artifacts = std::move(detected.report);
     } else {
-        ArtifactResult a = finish_screen(range, as);
+        ArtifactResult a =
+            finish_screen(range, as, rr_ms.size() >= kParallelFromBeats ? analysis_threads() : 1);
         const std::vector<double> t = settle_times(rr_ms, t_s, a.rr_ms, a.report.corrected == 0);
         out.artifacts = std::move(a.report);
         compute_metrics(a.rr_ms, t, out);

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <numeric>
 #include <optional>
 
+#include "hrv/tasks.h"
 #include "hrv/time_domain.h"
 
 namespace steady::hrv {
@@ -129,18 +131,34 @@ struct Detection {
     std::vector<double> median_rr_ms;  // the 11-beat median the correction reuses
 };
 
-Detection detect(std::span<const double> rr, const ArtifactSettings& s) {
+// `threads` > 1 computes the two time-varying thresholds at the same time.
+Detection detect(std::span<const double> rr, const ArtifactSettings& s, unsigned threads) {
     Detection found;
     std::vector<FlaggedBeat>& flags = found.flags;
     const std::size_t n = rr.size();
     if (n < 4) return found;
 
-    // dRR, normalised by the time-varying threshold th1.
-    std::vector<double> drrs(n);
+    // dRR, normalised by the time-varying threshold th1, and mRR: the deviation from the 11-beat
+    // median, negative deviations doubled, normalised by th2. The two thresholds (rolling
+    // quartiles over 91 beats) are most of the detector's time and independent.
+    std::vector<double> drrs(n), th1, mrrs(n), th2;
     for (std::size_t i = 1; i < n; ++i) drrs[i] = rr[i] - rr[i - 1];
     drrs[0] = std::accumulate(drrs.begin() + 1, drrs.end(), 0.0) / static_cast<double>(n - 1);
-    const std::vector<double> th1 = time_varying_threshold(drrs, s.alpha, s.threshold_window_beats);
+    const std::function<void()> thresholds[] = {
+        [&] { th1 = time_varying_threshold(drrs, s.alpha, s.threshold_window_beats); },
+        [&] {
+            found.median_rr_ms = rolling_median(rr, s.median_window_beats);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double dev = rr[i] - found.median_rr_ms[i];
+                mrrs[i] = dev < 0 ? 2.0 * dev : dev;
+            }
+            th2 = time_varying_threshold(mrrs, s.alpha, s.threshold_window_beats);
+        },
+    };
+    run_tasks(thresholds, threads);
+    const std::vector<double>& medrr = found.median_rr_ms;
     for (std::size_t i = 0; i < n; ++i) drrs[i] = th1[i] != 0 ? drrs[i] / th1[i] : 0.0;
+    for (std::size_t i = 0; i < n; ++i) mrrs[i] = th2[i] != 0 ? mrrs[i] / th2[i] : 0.0;
 
     // Neighbouring dRR with the series mirrored at both ends (numpy "reflect" padding).
     auto d = [&](long i) {
@@ -161,17 +179,6 @@ Detection detect(std::span<const double> rr, const ArtifactSettings& s) {
         else
             s22[u] = std::max(d(i + 1), d(i + 2));
     }
-
-    // mRR: deviation from the 11-beat median, negative deviations doubled, normalised by th2.
-    found.median_rr_ms = rolling_median(rr, s.median_window_beats);
-    const std::vector<double>& medrr = found.median_rr_ms;
-    std::vector<double> mrrs(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const double dev = rr[i] - medrr[i];
-        mrrs[i] = dev < 0 ? 2.0 * dev : dev;
-    }
-    const std::vector<double> th2 = time_varying_threshold(mrrs, s.alpha, s.threshold_window_beats);
-    for (std::size_t i = 0; i < n; ++i) mrrs[i] = th2[i] != 0 ? mrrs[i] / th2[i] : 0.0;
 
     // Decision flow of the paper's Figure 1.
     std::size_t i = 0;
@@ -295,7 +302,7 @@ std::vector<FlaggedBeat> detect_threshold(std::span<const double> rr, double thr
 
 std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr_ms,
                                                    const ArtifactSettings& s) {
-    return detect(rr_ms, s).flags;
+    return detect(rr_ms, s, 1).flags;
 }
 
 RangeScreened screen_range(std::span<const double> rr_ms, const ArtifactSettings& s) {
@@ -314,7 +321,8 @@ RangeScreened screen_range(std::span<const double> rr_ms, const ArtifactSettings
     return out;
 }
 
-ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings& s) {
+ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings& s,
+                             unsigned threads) {
     ArtifactResult result;
     result.report.method = s.method;
     result.report.flagged = range.removed;
@@ -330,7 +338,7 @@ ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings&
         result.rr_ms = correct_by_interpolation(screened, bad);
         result.report.corrected += found.size();
     } else {
-        Detection detection = detect(screened, s);
+        Detection detection = detect(screened, s, threads);
         if (s.method == ArtifactMethod::automatic) {
             result.rr_ms = correct_lipponen_tarvainen(screened, detection);
             result.report.corrected += detection.flags.size();
@@ -353,7 +361,7 @@ ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings&
 }
 
 ArtifactResult screen_artifacts(std::span<const double> rr_ms, const ArtifactSettings& s) {
-    return finish_screen(screen_range(rr_ms, s), s);
+    return finish_screen(screen_range(rr_ms, s), s, 1);
 }
 
 }  // namespace steady::hrv

@@ -38,7 +38,9 @@ struct RangeScreened {
 RangeScreened screen_range(std::span<const double> rr_ms, const ArtifactSettings& s);
 // Detection (and correction, by method) on the range-screened series; the report covers both
 // steps with input indices. screen_artifacts(x, s) == finish_screen(screen_range(x, s), s).
-ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings& s);
+// `threads` > 1 lets the Lipponen & Tarvainen detector use two threads (same result).
+ArtifactResult finish_screen(const RangeScreened& range, const ArtifactSettings& s,
+                             unsigned threads = 1);
 
 // The Lipponen & Tarvainen classification alone; indices refer to `rr_ms`.
 std::vector<FlaggedBeat> detect_lipponen_tarvainen(std::span<const double> rr_ms,

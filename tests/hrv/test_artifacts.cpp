@@ -259,4 +259,18 @@ TEST_CASE("a long record with method none: detection alongside the metrics repor
     CHECK(r.artifacts.corrected == 2);
     CHECK(r.beats == rr.size() - 2);
     CHECK(r.artifacts.percent == Approx(ref.report.percent));
+
+    // Automatic correction on a long record detects on two threads: same flags, same series.
+    hrv::AnalysisSettings auto_settings;
+    auto_settings.artifacts.method = hrv::ArtifactMethod::automatic;
+    hrv::Analyzer corrected(auto_settings);
+    const auto ra = corrected.analyze(rr);
+    const auto ref_auto = hrv::screen_artifacts(rr, auto_settings.artifacts);
+    REQUIRE(ra.artifacts.flagged.size() == ref_auto.report.flagged.size());
+    for (std::size_t i = 0; i < ref_auto.report.flagged.size(); ++i) {
+        CHECK(ra.artifacts.flagged[i].index == ref_auto.report.flagged[i].index);
+        CHECK(ra.artifacts.flagged[i].type == ref_auto.report.flagged[i].type);
+    }
+    REQUIRE(ra.time);
+    CHECK(ra.time->rmssd_ms == hrv::time_domain(ref_auto.rr_ms).rmssd_ms);
 }
