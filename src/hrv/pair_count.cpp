@@ -102,11 +102,12 @@ template <int K>
 
 // The AVX2 build when the CPU has it (checked once), else the plain one: the binary runs on
 // any x86-64. (Four-wide vectors without AVX2 are emulated, several times slower than plain.)
-std::uint64_t leaf_pairs(const double* const* c, int k, std::size_t a0, std::size_t a1,
-                         std::size_t b0, std::size_t b1, bool upper, double r) {
+std::uint64_t leaf_pairs(PairKernel kernel, const double* const* c, int k, std::size_t a0,
+                         std::size_t a1, std::size_t b0, std::size_t b1, bool upper, double r) {
 #ifdef STEADY_PAIR_COUNT_AVX2
     static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2) return leaf_pairs_avx2(c, k, a0, a1, b0, b1, upper, r);
+    if (avx2 && kernel == PairKernel::fastest)
+        return leaf_pairs_avx2(c, k, a0, a1, b0, b1, upper, r);
 #endif
     return leaf_pairs_plain(c, k, a0, a1, b0, b1, upper, r);
 }
@@ -114,7 +115,8 @@ std::uint64_t leaf_pairs(const double* const* c, int k, std::size_t a0, std::siz
 template <int D>
 class PairCounter {
   public:
-    PairCounter(std::span<const double> x, std::size_t templates, double r) : r_(r) {
+    PairCounter(std::span<const double> x, std::size_t templates, double r, PairKernel kernel)
+        : r_(r), kernel_(kernel) {
         points_.resize(templates);
         for (std::size_t i = 0; i < templates; ++i)
             for (int d = 0; d < D; ++d) points_[i][static_cast<std::size_t>(d)] = x[i + d];
@@ -206,10 +208,11 @@ class PairCounter {
         }
         const std::uint64_t na = a.size(), nb = b.size();
         if (k == 0) return self ? na * (na - 1) / 2 : na * nb;
-        return leaf_pairs(c.data(), k, a.begin, a.end, b.begin, b.end, self, r_);
+        return leaf_pairs(kernel_, c.data(), k, a.begin, a.end, b.begin, b.end, self, r_);
     }
 
     double r_;
+    PairKernel kernel_;
     std::vector<Point> points_;
     std::vector<Node> nodes_;
     std::array<std::vector<double>, D> coords_;  // the points again, one array per dimension
@@ -267,19 +270,19 @@ std::uint64_t close_pairs_2d(std::span<const double> x, std::size_t templates, d
 
 }  // namespace
 
-std::uint64_t count_close_pairs(std::span<const double> x, std::size_t templates, int dim,
-                                double r) {
+std::uint64_t count_close_pairs(std::span<const double> x, std::size_t templates, int dim, double r,
+                                PairKernel kernel) {
     assert(dim >= 1 && dim <= kMaxPairCountDim);
     assert(templates + static_cast<std::size_t>(dim) - 1 <= x.size());
     switch (dim) {
         case 1:
-            return PairCounter<1>(x, templates, r).count();
+            return PairCounter<1>(x, templates, r, kernel).count();
         case 2:
             return close_pairs_2d(x, templates, r);
         case 3:
-            return PairCounter<3>(x, templates, r).count();
+            return PairCounter<3>(x, templates, r, kernel).count();
         default:
-            return PairCounter<4>(x, templates, r).count();
+            return PairCounter<4>(x, templates, r, kernel).count();
     }
 }
 

@@ -18,8 +18,11 @@ namespace steady::hrv {
 // tolerance are split down to leaves and compared point by point. Box bounds are actual data
 // values and floating-point subtraction is monotone, so every bulk decision agrees with the
 // point-by-point comparison |a - b| <= r: the count equals the brute-force count exactly.
-std::uint64_t count_close_pairs(std::span<const double> x, std::size_t templates, int dim,
-                                double r);
+// `kernel`: the leaf comparisons in the fastest code this CPU runs (AVX2 where present), or in
+// plain scalar code; the same count either way (the tests check both on any machine).
+enum class PairKernel { fastest, plain };
+std::uint64_t count_close_pairs(std::span<const double> x, std::size_t templates, int dim, double r,
+                                PairKernel kernel = PairKernel::fastest);
 
 constexpr int kMaxPairCountDim = 4;
 

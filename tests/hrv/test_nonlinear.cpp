@@ -173,7 +173,9 @@ TEST_CASE("close-pair counts equal brute force, ties at exactly r included", "[n
             for (const double r : {0.0, 8.0, 16.0, 0.2 * hrv::sample_sd(*x)}) {
                 const std::size_t T = x->size() - 3;
                 INFO("n " << x->size() << " dim " << dim << " r " << r);
-                CHECK(hrv::count_close_pairs(*x, T, dim, r) == close_pairs_brute(*x, T, dim, r));
+                const std::uint64_t brute = close_pairs_brute(*x, T, dim, r);
+                CHECK(hrv::count_close_pairs(*x, T, dim, r) == brute);
+                CHECK(hrv::count_close_pairs(*x, T, dim, r, hrv::PairKernel::plain) == brute);
             }
         }
     }
