@@ -69,8 +69,8 @@ void Analyzer::compute_metrics(std::span<const double> rr, std::span<const doubl
     const bool frequency = out.duration_s >= kMinSecondsFrequency && rr.size() >= 4;
 
     // Independent steps, costliest first for a 24-hour record (ms on the benchmark machine:
-    // sample entropy's length-3 count 57, artifact detection 29, spectrum 22, length-2 count 19,
-    // coherence 17, Poincare + DFA 8, time domain 1). A long record spreads them over the
+    // sample entropy's length-3 count 55, artifact detection 29, spectrum 18, length-2 count 20,
+    // coherence 20, Poincare + DFA 8, time domain 1). A long record spreads them over the
     // machine's threads; a short one (a sliding window) runs them in order on this one.
     NonlinearJob nonlinear(rr, ns);
     std::vector<std::function<void()>> tasks;
