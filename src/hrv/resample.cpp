@@ -28,7 +28,13 @@ struct SplineWork {
 void not_a_knot_moments(std::span<const double> x, std::span<const double> y, SplineWork& work) {
     const std::size_t n = x.size();
     const std::size_t m = n - 2;  // interior unknowns M_1 .. M_{n-2}
-    auto& [h, d, sub, diag, sup, rhs, moments, coef] = work;
+    std::vector<double>& h = work.h;
+    std::vector<double>& d = work.d;
+    std::vector<double>& sub = work.sub;
+    std::vector<double>& diag = work.diag;
+    std::vector<double>& sup = work.sup;
+    std::vector<double>& rhs = work.rhs;
+    std::vector<double>& moments = work.moments;
     h.resize(n - 1);
     d.resize(n - 1);
     sub.resize(m);
