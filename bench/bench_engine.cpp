@@ -3,10 +3,13 @@
 // snapshot, and the CPU share of a live 1x session (simulator thread + engine loop). Target:
 // live session well under 1 % of one core. Run through tools/bench (Release).
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "bench_table.h"
@@ -14,7 +17,7 @@
 #include "drivers/drivers.h"
 #include "drivers/sim/model.h"
 #include "engine/engine.h"
-#include "engine/live_session.h"
+#include "training/training_session.h"
 
 using namespace steady;
 using bench::percentile;
@@ -69,15 +72,23 @@ int main(int argc, char** argv) {
     row("snapshot: read the latest (what the window does per frame)",
         std::chrono::duration<double, std::nano>(Clock::now() - r0).count() / kReads, "ns", "");
 
-    // A live session at 1x: everything Steady runs while someone breathes with a strap.
-    std::unique_ptr<Sensor> sensor = sensor_registry().open("sim:calm", {1.0});
-    LiveSessionConfig config;
-    config.duration_s = live_s;
-    LiveSession session(std::move(sensor), config, nullptr);
+    // A live session at 1x: everything Steady runs while someone breathes with a strap (the
+    // training session with its pacer and the store, into a throwaway database).
+    char dir[] = "/tmp/steady-bench-XXXXXX";
+    if (!mkdtemp(dir)) return 1;
+    SessionPlan plan;
+    plan.sensor = "sim:calm";
+    plan.duration_s = live_s;
+    plan.db_path = std::string(dir) + "/bench.db";
+    plan.pacer = PacerSetup{pacer::builtin_patterns().front(), {}};
+    TrainingSession session(plan, sensor_registry());
     const double cpu0 = cpu_seconds();
     const auto w0 = Clock::now();
     session.run();
     const double wall = std::chrono::duration<double>(Clock::now() - w0).count();
+    for (const char* f : {"/bench.db", "/bench.db-wal", "/bench.db-shm"})
+        std::remove((std::string(dir) + f).c_str());
+    rmdir(dir);
     char label[96];
     std::snprintf(label, sizeof label,
                   "live session at 1x, sim:calm, %.0f s: CPU share of one core", live_s);

@@ -1,11 +1,21 @@
-// Steady's colours. The arousal bands use the Okabe-Ito palette (blue, orange, vermillion),
-// chosen to stay distinguishable with the common colour-vision deficiencies; every band is also
-// named in text, so colour is never the only cue.
+// Steady's colours, and the contrast rule every text on them follows.
+//
+// The arousal bands: calm is sky blue and activated a soft amber (Okabe-Ito's blue and orange,
+// told apart with the common colour-vision deficiencies). High arousal is a warm dusky rose
+// (Okabe-Ito's reddish purple), not vermillion: it appears exactly when an anxious user is most
+// activated, and an alarm red at that moment adds to the alarm. The rose is warm and calm, still
+// distinct from blue and amber under deuteranopia and protanopia, and every band is also named
+// in text, so colour is never the only cue.
+//
+// Text on a pacer colour is kText or kInk, whichever contrasts more; the test
+// (tests/visuals/test_palette.cpp) checks WCAG 2.x contrast of at least 4.5:1 for every text on
+// every pacer colour the window can show.
 #pragma once
 
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace steady::ui {
 
@@ -17,13 +27,16 @@ inline ImVec4 rgb(int r, int g, int b, float a = 1.0f) {
 inline const ImVec4 kBackground = rgb(14, 20, 28);
 inline const ImVec4 kPanel = rgb(22, 30, 40);
 inline const ImVec4 kText = rgb(226, 232, 240);
-inline const ImVec4 kDim = rgb(140, 152, 168);
+inline const ImVec4 kInk = rgb(10, 14, 20);  // dark text on light fills
+inline const ImVec4 kDim = rgb(150, 162, 178);
 inline const ImVec4 kCalm = rgb(86, 180, 233);       // sky blue
-inline const ImVec4 kActivated = rgb(230, 159, 0);   // orange
-inline const ImVec4 kHigh = rgb(213, 94, 0);         // vermillion
+inline const ImVec4 kActivated = rgb(230, 159, 0);   // amber
+inline const ImVec4 kHigh = rgb(204, 121, 167);      // dusky rose
 inline const ImVec4 kNeutral = rgb(0, 158, 115);     // bluish green: before the baseline
 inline const ImVec4 kLf = rgb(0, 114, 178, 0.45f);   // blue
-inline const ImVec4 kHf = rgb(204, 121, 167, 0.45f); // reddish purple
+inline const ImVec4 kHf = rgb(240, 228, 66, 0.30f);  // yellow
+inline const ImVec4 kMark = rgb(240, 228, 66);       // a user's mark on the tachogram
+inline const ImVec4 kSurge = rgb(204, 121, 167);     // a detected surge
 
 inline ImVec4 mix(const ImVec4& a, const ImVec4& b, float t) {
     t = std::clamp(t, 0.0f, 1.0f);
@@ -31,8 +44,8 @@ inline ImVec4 mix(const ImVec4& a, const ImVec4& b, float t) {
             a.w + (b.w - a.w) * t};
 }
 
-// A continuous colour for an arousal level 0-1: calm blue below 0.35, orange around 0.5,
-// vermillion from 0.65 (the bands of engine/arousal.h).
+// A continuous colour for an arousal level 0-1: calm blue below 0.35, amber around 0.5, rose
+// from 0.65 (the bands of engine/arousal.h).
 inline ImVec4 arousal_colour(float level) {
     if (level < 0.35f) return kCalm;
     if (level < 0.5f) return mix(kCalm, kActivated, (level - 0.35f) / 0.15f);
@@ -41,6 +54,36 @@ inline ImVec4 arousal_colour(float level) {
 
 inline ImU32 u32(const ImVec4& c, float alpha = 1.0f) {
     return ImGui::ColorConvertFloat4ToU32({c.x, c.y, c.z, c.w * alpha});
+}
+
+// The pacer disc: a body of the colour over the background, and a lighter core under the count.
+constexpr float kPacerBodyAlpha = 0.6f;
+constexpr float kPacerCoreAlpha = 0.6f;
+inline ImVec4 over(const ImVec4& below, const ImVec4& c, float alpha) {
+    return mix(below, {c.x, c.y, c.z, 1}, alpha);
+}
+inline ImVec4 pacer_core_colour(const ImVec4& c) {
+    return mix(c, kText, 0.45f);
+}
+// What the eye sees under the count digit.
+inline ImVec4 pacer_core_fill(const ImVec4& c) {
+    return over(over(kBackground, c, kPacerBodyAlpha), pacer_core_colour(c), kPacerCoreAlpha);
+}
+
+// WCAG 2.x relative luminance and contrast ratio (1-21).
+inline double luminance(const ImVec4& c) {
+    const auto lin = [](double v) {
+        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * lin(c.x) + 0.7152 * lin(c.y) + 0.0722 * lin(c.z);
+}
+inline double contrast(const ImVec4& a, const ImVec4& b) {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+// kText or kInk, whichever reads better on `fill`.
+inline ImVec4 text_on(const ImVec4& fill) {
+    return contrast(kText, fill) >= contrast(kInk, fill) ? kText : kInk;
 }
 
 }  // namespace steady::ui

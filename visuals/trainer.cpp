@@ -4,6 +4,7 @@
 
 #include "app/config.h"
 #include "session/store.h"
+#include "training/training_session.h"
 #include "visuals/trainer_app.h"
 
 namespace steady::ui {
@@ -18,6 +19,9 @@ int run_trainer(const TrainerOptions& options, const SensorRegistry& registry) {
                      "prints one JSON line per second; see `steady record --help`).\n";
         return 1;
     } catch (const ConfigError& e) {
+        std::cerr << "steady: " << e.what() << "\n";
+        return 2;
+    } catch (const PlanError& e) {
         std::cerr << "steady: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {

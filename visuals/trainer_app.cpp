@@ -1,5 +1,5 @@
 // The window's life: SDL + OpenGL + ImGui set-up, the frame loop, keyboard, the session thread,
-// screenshots and settings. Drawing is in trainer_views.cpp.
+// the views' commands, screenshots and settings. Drawing is in the view_*.cpp files.
 #include "visuals/trainer_app.h"
 
 #include <SDL_opengl.h>
@@ -14,9 +14,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "hrv/coherence.h"
 #include "sensor/registry.h"
-#include "session/store.h"
 #include "visuals/audio.h"
 #include "visuals/palette.h"
 
@@ -29,13 +27,9 @@ double thread_cpu_us() {
     return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-bool is_strap(const std::string& spec) {
-    return spec.rfind("ble", 0) == 0 || spec.rfind("ant", 0) == 0;
-}
-
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr const char* kBoldFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-constexpr double kHistoryS = 120;
+constexpr const char* kFallbackSensor = "sim:paced";
 
 }  // namespace
 
@@ -44,30 +38,44 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     config_path_ = options_.config.empty() ? default_config_path() : options_.config;
     config_ = options_.config.empty() ? load_config(config_path_)
                                       : load_config(config_path_, true);  // ConfigError
-    summary_builder_.set_challenge(config_.window.challenge);
-    store_ = std::make_unique<SessionStore>(
-        options_.db.empty() ? config_.db.value_or(SessionStore::default_path()) : options_.db);
+    if (options_.db.empty() && config_.db) options_.db = *config_.db;
+    // The plan's own mistakes (a live sensor at another speed) stop before any window opens.
+    if (!options_.sensor.empty() && options_.speed != 1 && registry_.driver(options_.sensor).live)
+        throw PlanError("--speed applies to the simulator and replay only; " + options_.sensor +
+                        " is a live sensor and runs in real time (leave --speed out)");
+    db_ = std::make_unique<Database>(options_.db.empty() ? Database::default_path() : options_.db,
+                                     Database::Open::create);
     init_window();
     if (!options_.no_audio) {
         audio_ = std::make_unique<AudioCues>();
         audio_->set_volume(static_cast<float>(config_.window.volume));
         audio_->set_muted(!config_.window.audio);
     }
-    // Sensor: the command line, the settings file, the last strap, else the simulator.
-    std::string spec = options_.sensor;
-    if (spec.empty()) spec = config_.sensor.value_or(config_.window.last_sensor.value_or(""));
-    if (spec.empty() || !start_session(spec, true)) {
-        if (!options_.sensor.empty()) throw SensorError(notice_);
-        start_session("sim:paced", true);
+    // Sensor: the command line, the settings file, the last strap, else the simulator. A
+    // sensor named on the command line that fails stays failed (said in a window); a
+    // remembered strap that is not around falls back to the simulator with a notice.
+    if (!options_.sensor.empty()) {
+        try_start(options_.sensor);
+    } else {
+        const std::string remembered =
+            config_.sensor.value_or(config_.window.last_sensor.value_or(""));
+        if (remembered.empty() || !try_start(remembered)) {
+            if (!remembered.empty()) {
+                ui_.notice = ui_.error + "; practising with the simulator";
+                ui_.error.clear();
+            }
+            try_start(kFallbackSensor);
+        }
     }
     if (options_.fullscreen) handle_key(SDLK_f);
-    if (options_.open == "focus") focus_ = true;
-    if (options_.open == "picker") picker_open_ = true;
-    if (options_.open == "settings") settings_open_ = true;
+    if (options_.open == "focus") ui_.focus = true;
+    if (options_.open == "picker") ui_.picker_open = true;
+    if (options_.open == "settings") ui_.settings_open = true;
+    if (options_.open == "sessions") open_sessions();
 }
 
 TrainerApp::~TrainerApp() {
-    if (session_) end_session();
+    if (running_) end_session();
     audio_.reset();
     if (gl_) {
         ImGui_ImplOpenGL3_Shutdown();
@@ -90,10 +98,18 @@ void TrainerApp::init_window() {
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
     SDL_GL_SetAttribute(SDL_GL_MULTISAMPLEBUFFERS, 0);
-    window_ = SDL_CreateWindow("Steady", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                               options_.width, options_.height,
-                               SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE |
-                                   SDL_WINDOW_ALLOW_HIGHDPI);
+    // Without --size: 16:9 at 90 % of the display's usable area (its work area, without panels).
+    SDL_Rect usable{0, 0, 1280, 720};
+    if (SDL_GetDisplayUsableBounds(0, &usable) != 0 || usable.w <= 0 || usable.h <= 0)
+        usable = {0, 0, 1280, 720};
+    int w = options_.width, h = options_.height;
+    if (w <= 0) {
+        w = static_cast<int>(std::min(usable.w * 0.9, usable.h * 0.9 * 16.0 / 9.0));
+        w = std::max(w, std::min(usable.w, 640));
+        h = w * 9 / 16;
+    }
+    window_ = SDL_CreateWindow("Steady", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                               SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!window_) throw WindowError(std::string("cannot create the window: ") + SDL_GetError());
     gl_ = SDL_GL_CreateContext(window_);
     if (!gl_) throw WindowError(std::string("no OpenGL 3 context: ") + SDL_GetError());
@@ -117,20 +133,22 @@ void TrainerApp::init_window() {
 void TrainerApp::load_fonts(float scale) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
-    const bool have_ttf = std::filesystem::exists(kFontPath);
-    if (have_ttf) {
-        font_body_ = io.Fonts->AddFontFromFileTTF(kFontPath, 17.0f * scale);
+    if (std::filesystem::exists(kFontPath)) {
+        fonts_.body = io.Fonts->AddFontFromFileTTF(kFontPath, 17.0f * scale);
         const char* bold = std::filesystem::exists(kBoldFontPath) ? kBoldFontPath : kFontPath;
-        font_phase_ = io.Fonts->AddFontFromFileTTF(bold, 40.0f * scale);
-        font_count_ = io.Fonts->AddFontFromFileTTF(bold, 88.0f * scale);
+        fonts_.number = io.Fonts->AddFontFromFileTTF(bold, 30.0f * scale);
+        fonts_.phase = io.Fonts->AddFontFromFileTTF(bold, 44.0f * scale);
+        fonts_.count = io.Fonts->AddFontFromFileTTF(bold, 96.0f * scale);
     } else {  // ImGui's built-in font, scaled (fonts-dejavu-core gives a better one)
         ImFontConfig c;
         c.SizePixels = 13.0f * scale;
-        font_body_ = io.Fonts->AddFontDefault(&c);
+        fonts_.body = io.Fonts->AddFontDefault(&c);
+        c.SizePixels = 13.0f * scale * 2;
+        fonts_.number = io.Fonts->AddFontDefault(&c);
         c.SizePixels = 13.0f * scale * 3;
-        font_phase_ = io.Fonts->AddFontDefault(&c);
+        fonts_.phase = io.Fonts->AddFontDefault(&c);
         c.SizePixels = 13.0f * scale * 6;
-        font_count_ = io.Fonts->AddFontDefault(&c);
+        fonts_.count = io.Fonts->AddFontDefault(&c);
     }
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -140,6 +158,7 @@ void TrainerApp::load_fonts(float scale) {
     style.FrameRounding = 4;
     style.WindowBorderSize = 0;
     style.Colors[ImGuiCol_WindowBg] = kPanel;
+    style.Colors[ImGuiCol_PopupBg] = kPanel;
     style.Colors[ImGuiCol_Text] = kText;
     style.Colors[ImGuiCol_TextDisabled] = kDim;
     style.ScaleAllSizes(scale);
@@ -147,99 +166,99 @@ void TrainerApp::load_fonts(float scale) {
     applied_scale_ = scale;
 }
 
-bool TrainerApp::start_session(const std::string& spec, bool at_launch) {
-    std::unique_ptr<Sensor> sensor;
+// Session lifecycle -------------------------------------------------------------------------
+
+bool TrainerApp::try_start(const std::string& spec) {
+    SessionPlan plan;
+    plan.sensor = spec;
+    plan.db_path = db_->path();
+    plan.challenge = config_.window.challenge;
+    plan.recent_s = kTachogramS;
+    plan.baseline = options_.baseline.empty() ? "new" : options_.baseline;
     try {
-        sensor = registry_.open(spec, {options_.speed});
-    } catch (const std::exception& e) {
-        notice_ = std::string(at_launch ? "Could not open " + spec + ": " : "") + e.what();
-        picker_error_ = e.what();
+        // A live strap picked in the window runs at 1x whatever --speed said for the simulator.
+        plan.speed = registry_.driver(spec).live ? 1.0 : options_.speed;
+        if (!options_.no_pacer) {
+            plan.pacer = PacerSetup{current_pattern(), config_.pacer.adapt};
+            if (options_.no_adapt) plan.pacer->adapt.enabled = false;
+        }
+        auto run = std::make_unique<Running>();
+        run->session = std::make_unique<TrainingSession>(plan, registry_);
+        run->session->callbacks.on_warning = [](const std::string& w) {
+            std::cerr << "steady: " << w << "\n";
+        };
+        run->session->start();
+        run->thread = std::thread([s = run->session.get()] { s->run(); });
+        running_ = std::move(run);
+    } catch (const PlanError& e) {
+        ui_.error = e.what();
+        return false;
+    } catch (const std::exception& e) {  // SensorError, StoreError, ConfigError
+        ui_.error = "Could not start " + spec + ": " + e.what();
+        std::cerr << "steady: " << ui_.error << "\n";
         return false;
     }
-    LiveSessionConfig lc;
-    lc.speed = spec.rfind("sim", 0) == 0 || spec.rfind("replay", 0) == 0 ? options_.speed : 1.0;
-    lc.engine.recent_s = kHistoryS;
-    PacerSetup ps{current_pattern(), config_.pacer.adapt};
-    lc.pacer = ps;
-    auto run = std::make_unique<Running>();
-    run->info = sensor->info();
-    run->live = std::make_unique<LiveSession>(std::move(sensor), lc, store_.get());
-    try {
-        run->live->start();
-    } catch (const SensorError& e) {
-        notice_ = "Could not start " + spec + ": " + e.what();
-        picker_error_ = e.what();
-        return false;
-    }
-    run->id = store_->begin_session(run->info.id);
-    run->pacer = run->live->pacer_schedule();
-    {
-        const std::lock_guard lock(mutex_);
-        summary_builder_ = SummaryBuilder(config_.window.challenge);
-        summary_builder_.set_simulated(run->info.transport == "sim");
-        events_.clear();
-        hr_history_.clear();
-        rmssd_history_.clear();
-    }
-    LiveSession& live = *run->live;
-    live.on_second = [this](double t, const Snapshot& s) {
-        const std::lock_guard lock(mutex_);
-        summary_builder_.add_second(t, s);
-        if (s.hr_bpm) hr_history_.push_back({t, *s.hr_bpm});
-        if (s.rmssd_60s_ms) rmssd_history_.push_back({t, *s.rmssd_60s_ms});
-        while (!hr_history_.empty() && hr_history_.front().first < t - kHistoryS)
-            hr_history_.pop_front();
-        while (!rmssd_history_.empty() && rmssd_history_.front().first < t - kHistoryS)
-            rmssd_history_.pop_front();
-    };
-    live.on_event = [this](const EngineEvent& e) {
-        const std::lock_guard lock(mutex_);
-        summary_builder_.add_event(e);
-        events_.push_back(e);
-    };
-    live.on_warning = [](const std::string& w) { std::cerr << "steady: " << w << "\n"; };
-    run->thread = std::thread([r = run.get()] { r->reached_s = r->live->run(); });
-    if (is_strap(spec) && config_.window.last_sensor != spec) {
+    const SensorInfo& info = running_->session->sensor_info();
+    if (info.live && config_.window.last_sensor != spec) {
         config_.window.last_sensor = spec;
-        save_settings();
+        settings_changed();
     }
-    session_ = std::move(run);
-    summary_.reset();
+    ui_.summary.reset();
+    ui_.error.clear();
+    last_cycle_ = -1;
     return true;
 }
 
+void TrainerApp::start_session(const std::string& spec) {
+    if (running_) end_session();
+    ui_.summary.reset();
+    if (try_start(spec)) ui_.picker_open = false;
+}
+
 void TrainerApp::end_session() {
-    if (!session_) return;
-    session_->live->stop();
-    if (session_->thread.joinable()) session_->thread.join();
-    try {
-        store_->set_sensor(session_->live->sensor_info().id);
-    } catch (const StoreError&) {
+    if (!running_) return;
+    running_->session->end();
+    if (running_->thread.joinable()) running_->thread.join();
+    last_view_ = running_->session->view();
+    const std::int64_t id = last_view_->id;
+    if (running_->session->stored()) {
+        std::cerr << "steady: session " << id << " saved in " << db_->path() << "\n";
+        try {
+            ui_.summary = ShownSummary{db_->session(id), *last_view_->summary, *last_view_->events};
+        } catch (const StoreError& e) {
+            ui_.notice = e.what();
+        }
+    } else {
+        ui_.notice = "The session could not be stored: " + last_view_->warning;
     }
-    if (auto err = store_->finish_session(session_->reached_s))
-        std::cerr << "steady: " << *err << "\n";
-    std::cerr << "steady: session " << session_->id << " saved in " << store_->path() << "\n";
-    {
-        const std::lock_guard lock(mutex_);
-        summary_ = summary_builder_.summary();
-        summary_->duration_s = session_->reached_s;
-    }
-    last_snapshot_ = session_->live->engine().snapshot();
-    session_.reset();
+    ui_.journal.open = false;
+    ui_.grounding_step = -1;
+    running_.reset();
+}
+
+std::shared_ptr<const SessionView> TrainerApp::session_view() const {
+    return running_ ? running_->session->view() : last_view_;
 }
 
 double TrainerApp::session_time() const {
-    if (!session_ || !session_->live->clock()) return 0;
-    return session_->live->clock()->now_s();
+    if (!running_) return 0;
+    const auto v = running_->session->view();
+    return v->clock ? v->clock->now_s() : 0;
+}
+
+std::int64_t TrainerApp::session_id() const {
+    const auto v = session_view();
+    return v ? v->id : 0;
 }
 
 bool TrainerApp::pacer_paused() const {
-    return session_ && session_->pacer->get().paused_at(session_time());
+    const auto v = session_view();
+    return running_ && v && v->pacer && v->pacer->paused_at(session_time());
 }
 
-std::vector<EngineEvent> TrainerApp::events() const {
-    const std::lock_guard lock(mutex_);
-    return events_;
+std::vector<Event> TrainerApp::events() const {
+    const auto v = session_view();
+    return v && v->events ? *v->events : std::vector<Event>{};
 }
 
 int TrainerApp::audio_cues() const {
@@ -247,56 +266,146 @@ int TrainerApp::audio_cues() const {
 }
 
 pacer::Pattern TrainerApp::current_pattern() const {
-    std::string name = !options_.pattern.empty() ? options_.pattern
-                                                 : config_.pacer.pattern.value_or("4-7-8");
+    std::string name =
+        !options_.pattern.empty() ? options_.pattern : config_.pacer.pattern.value_or("4-7-8");
     return resolve_pattern(name, config_.pacer);  // ConfigError for an unknown name
 }
 
-void TrainerApp::save_settings() {
+// Controller --------------------------------------------------------------------------------
+
+void TrainerApp::toggle_pause() {
+    if (running_) running_->session->set_pacer_paused(!pacer_paused());
+}
+
+void TrainerApp::mark_trigger() {
+    if (!running_) return;
+    running_->session->mark_trigger();
+    ui_.journal = JournalDraft{};
+    ui_.journal.open = true;
+    ui_.journal.mark_t_s = session_time();
+}
+
+void TrainerApp::save_journal(const JournalEvent& note) {
+    if (running_) running_->session->add_journal(note);
+}
+
+void TrainerApp::set_pattern(const pacer::Pattern& p) {
+    if (running_) running_->session->set_pattern(p);
+}
+
+void TrainerApp::set_adaptation(bool on) {
+    if (running_) running_->session->set_adaptation(on);
+}
+
+void TrainerApp::accept_grounding() {
+    if (running_) running_->session->accept_grounding();
+    ui_.grounding_step = 0;
+}
+
+void TrainerApp::dismiss_grounding() {
+    if (running_) running_->session->dismiss_grounding();
+}
+
+void TrainerApp::start_scan() {
+    ui_.scan = std::async(std::launch::async, [this] {
+        std::vector<std::string> problems;
+        auto found = registry_.scan(&problems);
+        return std::make_pair(std::move(found), std::move(problems));
+    });
+}
+
+void TrainerApp::open_sessions() {
+    try {
+        ui_.past.clear();
+        for (StoredSession& s : db_->list()) {
+            SessionSummary sum = db_->summary(s.id);  // stored, or computed once and stored
+            ui_.past.push_back({std::move(s), std::move(sum)});
+        }
+        ui_.sessions_open = true;
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
+}
+
+void TrainerApp::open_past(std::int64_t id) {
+    try {
+        SessionRecord d = db_->load(id);
+        ui_.summary = ShownSummary{d.session, db_->summary(id), std::move(d.events)};
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
+}
+
+void TrainerApp::settings_changed() {
     try {
         save_config(config_path_, config_);
     } catch (const ConfigError& e) {
-        notice_ = std::string("Settings not saved: ") + e.what();
+        ui_.notice = std::string("Settings not saved: ") + e.what();
     }
 }
+
+void TrainerApp::audio_changed() {
+    if (!audio_) return;
+    audio_->set_muted(!config_.window.audio);
+    audio_->set_volume(static_cast<float>(config_.window.volume));
+}
+
+void TrainerApp::request_close() {
+    const bool scripted = options_.exit_after_s > 0 || !options_.screenshot.empty();
+    if (running_ && !scripted) {
+        end_session();  // the summary first; closing again (or its button) quits
+        ui_.quit_after_summary = true;
+        if (!ui_.summary) quit_ = true;
+    } else {
+        quit_ = true;
+    }
+}
+
+// Input -------------------------------------------------------------------------------------
 
 void TrainerApp::handle_key(SDL_Keycode key) {
     switch (key) {
         case SDLK_SPACE:
-            if (summary_) break;
-            if (session_) session_->live->set_pacer_paused(!pacer_paused());
+            if (!ui_.summary) toggle_pause();
             break;
         case SDLK_t:
-            if (!session_) break;
-            session_->live->mark_trigger();
-            journal_ = Journal{};
-            journal_.open = true;
-            journal_.mark_t_s = session_time();
+            mark_trigger();
             break;
         case SDLK_f:
-            fullscreen_ = !fullscreen_;
-            SDL_SetWindowFullscreen(window_, fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            ui_.fullscreen = !ui_.fullscreen;
+            SDL_SetWindowFullscreen(window_, ui_.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
             break;
-        case SDLK_z: focus_ = !focus_; break;
+        case SDLK_z:
+            ui_.focus = !ui_.focus;
+            break;
         case SDLK_ESCAPE:
-            if (grounding_step_ >= 0)
-                grounding_step_ = -1;
-            else if (picker_open_ || settings_open_)
-                picker_open_ = settings_open_ = false;
+            if (ui_.grounding_step >= 0)
+                ui_.grounding_step = -1;
+            else if (ui_.picker_open || ui_.settings_open || ui_.sessions_open)
+                ui_.picker_open = ui_.settings_open = ui_.sessions_open = false;
             else
-                focus_ = false;
+                ui_.focus = false;
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
 void TrainerApp::handle_event(const SDL_Event& e) {
     ImGui_ImplSDL2_ProcessEvent(&e);
-    if (e.type == SDL_QUIT) quit_ = true;
-    if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE) quit_ = true;
+    const bool close = e.type == SDL_QUIT ||
+                       (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE);
+    if (close) {
+        if (ui_.quit_after_summary)
+            quit_ = true;
+        else
+            request_close();
+    }
     if (e.type == SDL_KEYDOWN && !e.key.repeat && !ImGui::GetIO().WantTextInput)
         handle_key(e.key.keysym.sym);
 }
+
+// Frames ------------------------------------------------------------------------------------
 
 void TrainerApp::save_screenshot(const std::string& path, double t_s) {
     int w = 0, h = 0;
@@ -316,14 +425,38 @@ void TrainerApp::save_screenshot(const std::string& path, double t_s) {
         return;
     }
     std::string what;
-    if (session_) {
-        const pacer::Point p = session_->pacer->at(t_s);
+    const auto v = session_view();
+    if (v && v->pacer) {
+        const pacer::Point p = v->pacer->at(t_s);
         what = std::string(" (") + pacer::to_string(p.phase) + ", count " +
                std::to_string(p.count) + ")";
     }
     char at[32];
     std::snprintf(at, sizeof at, "%.2f", t_s);
     std::cerr << "steady: screenshot " << path << " at " << at << " s" << what << "\n";
+}
+
+// Arousal colour, smoothed on session time with time constant kColourS, so it looks the same at
+// any frame rate and any --speed.
+void TrainerApp::smooth_colour(const Snapshot& s, double t_s) {
+    if (!s.baseline_ready) return;
+    const auto target = static_cast<float>(s.arousal.level);
+    if (ui_.colour_at_s < 0 || t_s < ui_.colour_at_s) {
+        ui_.colour_level = target;
+    } else {
+        const double k = 1 - std::exp(-(t_s - ui_.colour_at_s) / kColourS);
+        ui_.colour_level += (target - ui_.colour_level) * static_cast<float>(k);
+    }
+    ui_.colour_at_s = t_s;
+}
+
+void TrainerApp::play_cues(const std::optional<pacer::Point>& p) {
+    if (!running_ || !p || p->paused) return;
+    if (p->phase != last_phase_ || p->cycle != last_cycle_) {
+        if (last_cycle_ >= 0 && audio_) audio_->cue(p->phase);
+        last_phase_ = p->phase;
+        last_cycle_ = p->cycle;
+    }
 }
 
 bool TrainerApp::step() {
@@ -338,22 +471,40 @@ bool TrainerApp::step() {
     // ImGui window sizes itself on its first frame and shows on the next).
     const bool shooting = !options_.screenshot.empty() && !screenshot_done_ &&
                           options_.screenshot_at_s >= 0 &&
-                          (shoot_frames_ > 0 || t >= options_.screenshot_at_s);
+                          (shoot_frames_ > 0 || t >= options_.screenshot_at_s || !running_);
     if (shooting) {
         t = options_.screenshot_at_s;
-        if (options_.open == "summary" && session_) end_session();
+        if (options_.open == "summary" && running_) end_session();
         ++shoot_frames_;
     }
     const bool shoot = shooting && shoot_frames_ >= 3;
-    if (options_.open == "journal" && !journal_.open && t > 0.5 && session_ &&
-        journal_.mark_t_s == 0)
-        handle_key(SDLK_t);
+    if (options_.open == "journal" && !ui_.journal.open && t > 0.5 && running_ &&
+        ui_.journal.mark_t_s == 0)
+        mark_trigger();
+
+    const std::shared_ptr<const SessionView> view = session_view();
+    static const Snapshot kEmpty{};
+    const Snapshot& snap = view && view->snapshot ? *view->snapshot : kEmpty;
+    if (!running_ && view) t = view->reached_s;
+    std::optional<pacer::Point> pace;
+    if (view && view->pacer) pace = view->pacer->at(t);
+    smooth_colour(snap, t);
+    play_cues(pace);
 
     const double cpu0 = thread_cpu_us();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
-    build_ui(t);
+    Frame frame{running_ ? view.get() : nullptr,
+                snap,
+                t,
+                running_ ? pace : std::nullopt,
+                fonts_,
+                ui_,
+                config_,
+                config_path_,
+                *this};
+    draw_window(frame);
     ImGui::Render();
     stats_.build_us.push_back(thread_cpu_us() - cpu0);
 
@@ -369,11 +520,11 @@ bool TrainerApp::step() {
     }
     SDL_GL_SwapWindow(window_);
 
+    if (ui_.quit_after_summary && !ui_.summary) quit_ = true;
     if (options_.exit_after_s > 0 && t >= options_.exit_after_s &&
         (options_.screenshot.empty() || screenshot_done_))
         return false;
-    if (options_.exit_after_s <= 0 && screenshot_done_ && options_.open == "summary")
-        return false;
+    if (options_.exit_after_s <= 0 && screenshot_done_ && options_.open == "summary") return false;
     return !quit_;
 }
 
@@ -390,7 +541,7 @@ int TrainerApp::run() {
         else
             next = now;
     }
-    if (session_) end_session();
+    if (running_) end_session();
     return 0;
 }
 

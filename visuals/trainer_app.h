@@ -1,18 +1,15 @@
 // The Steady window: one SDL2 window with an OpenGL 3 context and Dear ImGui, all on the main
-// thread. The session (sensor -> engine -> store, and the adaptive pacer) runs on its own thread;
-// each frame reads the latest Snapshot and the pacer's schedule at the session clock's time and
-// never waits on I/O. Views: the pacer with panels around it (or alone in focus mode), the
-// sensor picker, the trigger journal, the grounding exercise, settings and the end summary.
+// thread. TrainerApp is the composition root and the controller: it opens the window, starts a
+// TrainingSession (src/training) on a thread of its own, carries out the views' commands, and
+// each frame hands the session's latest published view to the views (visuals/view.h), which
+// only draw. It never waits on I/O.
 #pragma once
 
 #include <SDL.h>
 #include <imgui.h>
 
 #include <cstdint>
-#include <deque>
-#include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -20,14 +17,10 @@
 
 #include "app/config.h"
 #include "app/trainer_options.h"
-#include "engine/live_session.h"
-#include "engine/session_summary.h"
-#include "pacer/schedule.h"
-#include "sensor/sensor.h"
-
+#include "training/training_session.h"
+#include "visuals/view.h"
 
 namespace steady {
-class SessionStore;
 class SensorRegistry;
 }  // namespace steady
 
@@ -47,10 +40,10 @@ struct FrameStats {
     std::vector<double> build_us;
 };
 
-class TrainerApp {
+class TrainerApp final : public Controller {
   public:
     TrainerApp(const TrainerOptions& options, const SensorRegistry& registry);
-    ~TrainerApp();
+    ~TrainerApp() override;
 
     // Runs frames until the window closes or --exit-after; returns the exit status.
     int run();
@@ -58,55 +51,52 @@ class TrainerApp {
     bool step();
 
     // State, for tests.
-    bool focus_mode() const { return focus_; }
-    bool fullscreen() const { return fullscreen_; }
+    bool focus_mode() const { return ui_.focus; }
+    bool fullscreen() const { return ui_.fullscreen; }
     bool pacer_paused() const;
-    bool journal_open() const { return journal_.open; }
-    bool summary_open() const { return summary_.has_value(); }
+    bool journal_open() const { return ui_.journal.open; }
+    bool summary_open() const { return ui_.summary.has_value(); }
+    bool error_open() const { return !ui_.error.empty(); }
     double session_time() const;
-    std::vector<EngineEvent> events() const;
+    std::vector<Event> events() const;
+    std::shared_ptr<const SessionView> session_view() const;
     const FrameStats& frame_stats() const { return stats_; }
     int audio_cues() const;
-    std::int64_t session_id() const { return session_ ? session_->id : 0; }
-    void end_session();  // stops, stores, shows the summary
+    std::int64_t session_id() const;
+    // Asks the window to close, as its close button does (the first time mid-session it ends
+    // the session and shows the summary).
+    void request_close();
+
+    // Controller.
+    void toggle_pause() override;
+    void mark_trigger() override;
+    void save_journal(const JournalEvent& note) override;
+    void start_session(const std::string& spec) override;
+    void end_session() override;  // stops, stores, shows the summary
+    void set_pattern(const pacer::Pattern& p) override;
+    void set_adaptation(bool on) override;
+    void accept_grounding() override;
+    void dismiss_grounding() override;
+    void start_scan() override;
+    void open_sessions() override;
+    void open_past(std::int64_t id) override;
+    void settings_changed() override;
+    void audio_changed() override;
 
   private:
     struct Running {
-        std::unique_ptr<LiveSession> live;
+        std::unique_ptr<TrainingSession> session;
         std::thread thread;
-        std::int64_t id = 0;
-        SensorInfo info;
-        std::shared_ptr<const pacer::SharedSchedule> pacer;
-        double reached_s = 0;
-    };
-    struct Journal {
-        bool open = false;
-        double mark_t_s = 0;
-        char what[256] = {};
-        char body[128] = {};
-        char thought[256] = {};
-        int intensity = 5;
     };
 
     void init_window();
     void load_fonts(float scale);
-    bool start_session(const std::string& spec, bool at_launch);
+    bool try_start(const std::string& spec);
     void handle_event(const SDL_Event& e);
     void handle_key(SDL_Keycode key);
-    void build_ui(double t_s);
-    void draw_top_bar(double t_s, const Snapshot& s);
-    void draw_pacer(const ImVec2& pos, const ImVec2& size, double t_s, const Snapshot& s,
-                    bool large);
-    void draw_left_panels(const Snapshot& s, double t_s);
-    void draw_right_panels(const Snapshot& s, double t_s);
-    void draw_tachogram(const ImVec2& pos, const ImVec2& size, const Snapshot& s, double t_s);
-    void draw_picker();
-    void draw_journal();
-    void draw_grounding(const Snapshot& s, double t_s);
-    void draw_settings();
-    void draw_summary();
-    void save_settings();
     void save_screenshot(const std::string& path, double t_s);
+    void smooth_colour(const Snapshot& s, double t_s);
+    void play_cues(const std::optional<pacer::Point>& p);
     pacer::Pattern current_pattern() const;
 
     TrainerOptions options_;
@@ -117,45 +107,17 @@ class TrainerApp {
     SDL_GLContext gl_ = nullptr;
     float dpi_scale_ = 1;
     float applied_scale_ = 0;
-    ImFont* font_body_ = nullptr;
-    ImFont* font_phase_ = nullptr;
-    ImFont* font_count_ = nullptr;
+    Fonts fonts_;
     std::unique_ptr<AudioCues> audio_;
-    std::unique_ptr<SessionStore> store_;
-    std::unique_ptr<Running> session_;
-    std::shared_ptr<const Snapshot> last_snapshot_;  // after the session ended
-    std::string notice_;  // a line shown under the top bar (fell back to the simulator, ...)
-
-    // UI state.
+    std::unique_ptr<Database> db_;  // the Sessions list (the session writes on its own)
+    std::unique_ptr<Running> running_;
+    std::shared_ptr<const SessionView> last_view_;  // of the session that ended
+    UiState ui_;
     bool quit_ = false;
-    bool focus_ = false;
-    bool fullscreen_ = false;
-    bool picker_open_ = false;
-    bool settings_open_ = false;
-    Journal journal_;
-    int grounding_step_ = -1;       // -1: not showing; 0-4: the 5-4-3-2-1 steps
-    double high_since_s_ = -1;      // arousal high (and pacer fastest) since
-    double grounding_quiet_until_s_ = 0;
-    bool grounding_offered_ = false;
-    std::optional<TrainingSummary> summary_;
-    std::future<std::pair<std::vector<SensorInfo>, std::vector<std::string>>> scan_;
-    std::vector<SensorInfo> scan_result_;
-    std::vector<std::string> scan_problems_;
-    char replay_path_[512] = {};
-    std::string picker_error_;
-    int pattern_index_ = 0;
-    float colour_level_ = 0;  // smoothed arousal for the colour
     pacer::Phase last_phase_ = pacer::Phase::hold_out;
     long last_cycle_ = -1;
     bool screenshot_done_ = false;
     int shoot_frames_ = 0;
-
-    // Shared with the session thread.
-    mutable std::mutex mutex_;
-    SummaryBuilder summary_builder_;
-    std::vector<EngineEvent> events_;
-    std::deque<std::pair<double, double>> hr_history_, rmssd_history_;  // (t, value) per second
-
     FrameStats stats_;
 };
 

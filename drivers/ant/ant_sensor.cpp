@@ -165,7 +165,8 @@ class AntSensor final : public Sensor {
     SensorInfo info() const override {
         // Appended piece by piece: GCC 12 warns falsely on `"..." + std::string&&` at -O3
         // (-Wrestrict, GCC bug 105651).
-        SensorInfo i{"ANT+ heart-rate strap", "ant", "ant", true};
+        SensorInfo i{
+            .name = "ANT+ heart-rate strap", .transport = "ant", .id = "ant", .live = true};
         if (const std::uint16_t n = paired_) {
             i.name.append(" ").append(std::to_string(n));
             i.id.append(":").append(std::to_string(n));
@@ -406,10 +407,12 @@ std::vector<SensorInfo> scan() {
         libusb_get_device_descriptor(list[i], &dd);
         if (dd.idVendor != kVendor) continue;
         if (dd.idProduct == kAntUsb2 || dd.idProduct == kAntUsbM)
-            found.push_back({std::string("ANT USB stick ") +
-                                 (dd.idProduct == kAntUsb2 ? "ANTUSB2" : "ANTUSB-m") +
-                                 " (pairs with the first ANT+ strap it hears)",
-                             "ant", "ant", true});
+            found.push_back({.name = std::string("ANT USB stick ") +
+                                     (dd.idProduct == kAntUsb2 ? "ANTUSB2" : "ANTUSB-m") +
+                                     " (pairs with the first ANT+ strap it hears)",
+                             .transport = "ant",
+                             .id = "ant",
+                             .live = true});
     }
     libusb_free_device_list(list, 1);
     libusb_exit(ctx);
@@ -432,7 +435,7 @@ void register_driver(SensorRegistry& registry) {
                       }
                       return std::make_unique<AntSensor>(number, network_key());
                   },
-                  [] { return scan(); }});
+                  [] { return scan(); }, true});
 }
 
 }  // namespace steady::ant

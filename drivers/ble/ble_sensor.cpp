@@ -175,8 +175,10 @@ class BleSensor final : public Sensor {
     }
 
     SensorInfo info() const override {
-        return {name_.empty() ? "BLE heart-rate strap" : name_, "ble",
-                "ble" + (wanted_.empty() ? std::string() : ":" + wanted_), true};
+        return {.name = name_.empty() ? "BLE heart-rate strap" : name_,
+                .transport = "ble",
+                .id = "ble" + (wanted_.empty() ? std::string() : ":" + wanted_),
+                .live = true};
     }
     bool finished() const override { return finished_; }
 
@@ -470,8 +472,11 @@ std::vector<SensorInfo> scan(double seconds) {
             const std::string address = upper(address_from(it->second));
             const std::string name = prop<std::string>(it->second, "Name").value_or(address);
             const auto rssi = prop<std::int16_t>(it->second, "RSSI");
-            seen[address] = {name + (rssi ? " (RSSI " + std::to_string(*rssi) + " dBm)" : ""),
-                             "ble", "ble:" + address, true};
+            seen[address] = {
+                .name = name + (rssi ? " (RSSI " + std::to_string(*rssi) + " dBm)" : ""),
+                .transport = "ble",
+                .id = "ble:" + address,
+                .live = true};
         };
         root->uponSignal("InterfacesAdded")
             .onInterface(kObjectManager)
@@ -501,7 +506,8 @@ void register_driver(SensorRegistry& registry) {
                   [] {
                       const char* s = std::getenv("STEADY_BLE_SCAN_S");
                       return scan(s ? std::atof(s) : 4.0);
-                  }});
+                  },
+                  true});
 }
 
 }  // namespace steady::ble

@@ -30,7 +30,7 @@ class ReplaySensor final : public ThreadedSensor {
     ~ReplaySensor() override { stop(); }
 
     SensorInfo info() const override {
-        return {"Replay of " + path_, "replay", "replay:" + path_, true};
+        return {.name = "Replay of " + path_, .transport = "replay", .id = "replay:" + path_};
     }
     bool finished() const override { return finished_; }
 

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -73,7 +74,7 @@ struct PacingSpan {
 struct Scenario {
     std::string name;
     std::string description;
-    double duration_s = 600;  // suggested length (`steady record` default)
+    std::optional<double> duration_s;  // the story's length; none: runs until stopped
     Params params;
     std::vector<Trigger> triggers;
     std::vector<PacingSpan> pacing;

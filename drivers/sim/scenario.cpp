@@ -123,7 +123,11 @@ Scenario parse_scenario_toml(const std::string& text, const std::string& source)
     Scenario s;
     s.name = root["name"].value_or(std::string("custom"));
     s.description = root["description"].value_or(std::string());
-    number(root, "duration_s", s.duration_s, 1, 7 * 86400, source, "");
+    if (root.contains("duration_s")) {  // optional: without it the person runs until stopped
+        double d = 0;
+        number(root, "duration_s", d, 1, 7 * 86400, source, "");
+        s.duration_s = d;
+    }
     if (const toml::node* f = root.get("follows_pacer")) {
         if (!f->is_boolean()) fail(source, "follows_pacer", "must be true or false");
         s.follows_pacer = f->value_or(false);

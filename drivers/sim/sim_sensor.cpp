@@ -18,7 +18,11 @@ class SimSensor final : public ThreadedSensor {
     ~SimSensor() override { stop(); }
 
     SensorInfo info() const override {
-        return {"Simulator (" + scenario_.name + ")", "sim", "sim:" + scenario_.name, true};
+        return {.name = "Simulator (" + scenario_.name + ")",
+                .transport = "sim",
+                .id = "sim:" + scenario_.name,
+                .follows_pacer = scenario_.follows_pacer,
+                .length_s = scenario_.duration_s};
     }
 
     void follow_pacer(std::function<double(double)> lung_volume_at) override {
@@ -59,7 +63,11 @@ void register_driver(SensorRegistry& registry) {
                       std::vector<SensorInfo> found;
                       for (const std::string& n : scenario_names()) {
                           Scenario s = load_scenario(n);
-                          found.push_back({"Simulator: " + s.description, "sim", "sim:" + n, true});
+                          found.push_back({.name = "Simulator: " + s.description,
+                                           .transport = "sim",
+                                           .id = "sim:" + n,
+                                           .follows_pacer = s.follows_pacer,
+                                           .length_s = s.duration_s});
                       }
                       return found;
                   }});

@@ -1,23 +1,22 @@
-#include <cmath>
+// `steady record`: a JSON Lines printer over one TrainingSession, and `steady scan`.
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "app/config.h"
+#include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
 #include "drivers/drivers.h"
-#include "engine/live_session.h"
-#include "session/store.h"
+#include "training/training_session.h"
 
 namespace steady::cli {
 namespace {
 
-std::atomic<LiveSession*> g_session{nullptr};
+std::atomic<TrainingSession*> g_session{nullptr};
 extern "C" void on_signal(int) {
-    if (LiveSession* s = g_session.load()) s->stop();  // an atomic store: async-signal-safe
+    if (TrainingSession* s = g_session.load()) s->end();  // an atomic store: async-signal-safe
 }
 
 struct RecordOptions {
@@ -34,74 +33,51 @@ struct RecordOptions {
     bool quiet = false;
 };
 
-nlohmann::ordered_json opt(const std::optional<double>& v) {
-    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
-}
-
-nlohmann::ordered_json pacer_json(const std::optional<PacerReport>& p) {
-    if (!p) return nullptr;
-    return {{"pattern", p->pattern},
-            {"count_s", p->point.count_s},
-            {"cycle_s", p->point.cycle_s},
-            {"phase", p->point.paused ? "paused" : pacer::to_string(p->point.phase)},
-            {"phase_progress", p->point.phase_progress}};
-}
-
-nlohmann::ordered_json second_line(double t_s, const Snapshot& s) {
-    nlohmann::ordered_json j;
-    j["t_s"] = t_s;
-    j["hr_bpm"] = opt(s.hr_bpm);
-    j["rr_ms"] = opt(s.rr_ms);
-    j["rmssd_ms"] = opt(s.rmssd_60s_ms);
-    j["rmssd_30s_ms"] = opt(s.rmssd_30s_ms);
-    j["coherence_ratio"] = opt(s.coherence_ratio);
-    j["coherence_score"] = opt(s.coherence_score);
-    j["resp_rate_bpm"] = opt(s.resp_rate_bpm);
-    j["lf_hf"] = opt(s.lf_hf);
-    j["hf_ms2"] = opt(s.hf_ms2);
-    j["arousal"] = {{"level", s.baseline_ready ? nlohmann::ordered_json(s.arousal.level)
-                                               : nlohmann::ordered_json()},
-                    {"band", s.baseline_ready ? to_string(s.arousal.band) : "baseline"}};
-    j["sensor"] = {
-        {"state", to_string(s.sensor.state)},
-        {"battery_pct", s.sensor.battery_pct >= 0 ? nlohmann::ordered_json(s.sensor.battery_pct)
-                                                  : nlohmann::ordered_json()}};
-    if (s.sensor.detail) j["sensor"]["detail"] = s.sensor.detail;
-    j["beats"] = s.beats;
-    j["artifacts"] = s.artifacts;
-    j["gaps"] = s.gaps;
-    j["dropped"] = s.dropped;
-    return j;
-}
-
 int run(RecordOptions o) {
     // Settings file first, then the command line wins.
-    std::optional<PacerSetup> pacer_setup;
+    SessionPlan plan;
     try {
         const Config cfg =
             o.config.empty() ? load_config(default_config_path()) : load_config(o.config, true);
-        if (o.sensor.empty()) o.sensor = cfg.sensor.value_or("sim");
-        if (o.db.empty() && cfg.db) o.db = *cfg.db;
+        plan.sensor = o.sensor.empty() ? cfg.sensor.value_or("sim") : o.sensor;
+        plan.db_path = o.db.empty() ? cfg.db.value_or("") : o.db;
+        plan.challenge = cfg.window.challenge;
         if (!o.no_pacer) {
             const std::string name =
                 !o.pattern.empty() ? o.pattern : cfg.pacer.pattern.value_or("4-7-8");
-            pacer_setup = PacerSetup{resolve_pattern(name, cfg.pacer), cfg.pacer.adapt};
-            if (o.no_adapt) pacer_setup->adapt.enabled = false;
+            plan.pacer = PacerSetup{resolve_pattern(name, cfg.pacer), cfg.pacer.adapt};
+            if (o.no_adapt) plan.pacer->adapt.enabled = false;
         }
     } catch (const ConfigError& e) {
         std::cerr << "steady record: " << e.what() << "\n";
         return 2;
     }
-    std::unique_ptr<Sensor> sensor;
-    std::unique_ptr<SessionStore> store;
-    std::ofstream csv;
+    plan.speed = o.speed;
+    plan.duration_s = o.duration_s;
+    plan.baseline = o.baseline;
+
+    std::unique_ptr<TrainingSession> session;
     try {
-        sensor = sensor_registry().open(o.sensor, {o.speed});
-        store = std::make_unique<SessionStore>(o.db.empty() ? SessionStore::default_path() : o.db);
-    } catch (const std::exception& e) {
+        session = std::make_unique<TrainingSession>(plan, sensor_registry());
+    } catch (const PlanError& e) {
+        std::cerr << "steady record: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {  // SensorError, StoreError
         std::cerr << "steady record: " << e.what() << "\n";
         return 1;
     }
+    Database& db = session->database();
+    if (db.interrupted_on_open() > 0)
+        std::cerr << "steady record: " << db.interrupted_on_open()
+                  << " earlier session(s) ended without closing (killed or crashed); marked "
+                     "interrupted, their beats are kept\n";
+    if (const auto& b = session->stored_baseline())
+        std::cerr << "steady record: resting baseline from "
+                  << (plan.baseline == "last" ? "the latest session" : "session " + plan.baseline)
+                  << " of " << session->client().name << ": "
+                  << exact(std::round(b->hr_bpm * 10) / 10) << " bpm, RMSSD "
+                  << exact(std::round(b->rmssd_ms * 10) / 10) << " ms\n";
+    std::ofstream csv;
     if (!o.csv.empty()) {
         csv.open(o.csv);
         if (!csv) {
@@ -110,97 +86,54 @@ int run(RecordOptions o) {
         }
         csv << "t_s,rr_ms,flags\n";
     }
-    if (store->interrupted_on_open() > 0)
-        std::cerr << "steady record: " << store->interrupted_on_open()
-                  << " earlier session(s) ended without closing (killed or crashed); marked "
-                     "interrupted, their beats are kept\n";
-    LiveSessionConfig config;
-    config.duration_s = o.duration_s;
-    config.speed = o.speed;
-    config.pacer = pacer_setup;
-    if (o.baseline != "new") {
-        std::optional<std::int64_t> from;
-        if (o.baseline != "last") {
-            try {
-                from = std::stoll(o.baseline);
-            } catch (const std::exception&) {
-                std::cerr << "steady record: --baseline \"" << o.baseline
-                          << "\": expected new, last or a session id\n";
-                return 2;
-            }
-        }
-        try {
-            config.engine.baseline = store->stored_baseline(from);
-        } catch (const StoreError& e) {
-            std::cerr << "steady record: " << e.what() << "\n";
-            return 1;
-        }
-        if (!config.engine.baseline) {
-            std::cerr << "steady record: no stored baseline "
-                      << (from ? "in session " + o.baseline : std::string("yet"))
-                      << "; record one with --baseline new (the first 2 minutes at rest)\n";
-            return 1;
-        }
-        std::cerr << "steady record: resting baseline from "
-                  << (from ? "session " + o.baseline : std::string("the latest session")) << ": "
-                  << exact(std::round(config.engine.baseline->hr_bpm * 10) / 10) << " bpm, RMSSD "
-                  << exact(std::round(config.engine.baseline->rmssd_ms * 10) / 10) << " ms\n";
-    }
-    const SensorInfo info = sensor->info();
-    LiveSession session(std::move(sensor), config, store.get());
     try {
-        session.start();  // a sensor that cannot start leaves no empty session behind
+        session->start();  // a sensor that cannot start leaves no empty session behind
     } catch (const SensorError& e) {
         std::cerr << "steady record: " << e.what() << "\n";
         return 1;
     }
-    const std::int64_t id = store->begin_session(info.id);
-    std::cerr << "steady record: session " << id << " from " << info.name << " into "
-              << store->path() << (o.speed != 1 ? " at speed " + exact(o.speed) : "")
+    const SensorInfo& info = session->sensor_info();
+    std::string length;
+    if (std::isfinite(session->end_s()))
+        length = ", " + clock_text(session->end_s()) +
+                 (plan.duration_s > 0 ? "" : " (the scenario's length)");
+    std::cerr << "steady record: session " << session->id() << " of " << session->client().name
+              << " from " << info.name << " into " << db.path()
+              << (o.speed != 1 ? " at speed " + exact(o.speed) : "") << length
               << "; Ctrl-C stops and keeps everything\n";
 
-    session.on_second = [&](double t, const Snapshot& s) {
-        if (o.quiet) return;
-        nlohmann::ordered_json j = second_line(t, s);
-        j["pacer"] = pacer_json(session.pacer_at(t));
-        std::cout << j.dump() << "\n" << std::flush;
+    session->callbacks.on_second = [&](double t, const Snapshot& s,
+                                       const std::optional<PacerReport>& p) {
+        if (!o.quiet) std::cout << second_line(t, s, p).dump() << "\n" << std::flush;
     };
-    session.on_event = [&](const EngineEvent& e) {
-        if (o.quiet) return;
-        nlohmann::ordered_json j{{"event", e.kind}, {"t_s", e.t_s}};
-        const auto payload = nlohmann::ordered_json::parse(e.payload);
-        for (const auto& [k, v] : payload.items()) j[k] = v;
-        std::cout << j.dump() << "\n" << std::flush;
+    session->callbacks.on_event = [&](const Event& e) {
+        if (!o.quiet) std::cout << event_line(e).dump() << "\n" << std::flush;
     };
-    session.on_beat = [&](const PlacedBeat& b) {
+    session->callbacks.on_beat = [&](const PlacedBeat& b) {
         if (csv) csv << exact(b.t_s) << ',' << exact(b.rr_ms) << ',' << b.flags << '\n';
     };
-    session.on_warning = [](const std::string& w) { std::cerr << "steady record: " << w << "\n"; };
+    session->callbacks.on_warning = [](const std::string& w) {
+        std::cerr << "steady record: " << w << "\n";
+    };
 
-    g_session = &session;
+    g_session = session.get();
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    const double reached = session.run();
+    const SessionSummary summary = session->run();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     g_session = nullptr;
 
-    const Snapshot& last = session.engine().current();
-    try {
-        store->set_sensor(session.sensor_info().id);
-    } catch (const StoreError&) {
-        // the session keeps the spec it started with
-    }
-    if (auto err = store->finish_session(reached)) {
-        std::cerr << "steady record: " << *err << "\n";
-        return 1;
-    }
     if (csv) {
         csv.flush();
         if (!csv) std::cerr << "steady record: " << o.csv << ": write failed (disk full?)\n";
     }
-    std::cerr << "steady record: session " << id << " saved: " << exact(std::round(reached))
-              << " s, " << last.beats << " beats, " << last.artifacts << " flagged as artifacts\n";
+    if (!session->stored()) return 1;  // the reason was printed as a warning
+    const std::int64_t id = session->id();
+    std::cerr << "steady record: session " << id
+              << " saved: " << exact(std::round(summary.duration_s)) << " s, " << summary.beats
+              << " beats\n";
+    std::cerr << session_text(db.session(id), summary, *session->view()->events);
     return 0;
 }
 
@@ -217,10 +150,12 @@ void add_record_command(CLI::App& app, int* status) {
     cmd->add_option("--config", o->config,
                     "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");
     cmd->add_option("--duration", o->duration_s,
-                    "Session length in seconds (default: until Ctrl-C "
-                    "or the end of a replayed file)")
+                    "Session length in seconds (default: until Ctrl-C, the end of a replayed "
+                    "file, or a scenario's own length)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--speed", o->speed, "Run sim/replay N times faster than real time")
+    cmd->add_option("--speed", o->speed,
+                    "Run the simulator or a replay N times faster than real time (a live strap "
+                    "runs at 1)")
         ->check(CLI::Range(0.01, 100000.0))
         ->capture_default_str();
     cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
@@ -234,7 +169,7 @@ void add_record_command(CLI::App& app, int* status) {
                     "a custom one from the settings file");
     cmd->add_flag("--no-adapt", o->no_adapt, "Keep the pacer's tempo fixed");
     cmd->add_flag("--no-pacer", o->no_pacer, "Run without the breathing pacer");
-    cmd->add_flag("--quiet", o->quiet, "No per-second output");
+    cmd->add_flag("--quiet", o->quiet, "No per-second output (the summary still ends on stderr)");
     cmd->callback([o, status] { *status = run(*o); });
 }
 

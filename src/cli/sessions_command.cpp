@@ -1,10 +1,13 @@
+// `steady sessions`: list, show, summarize and export stored sessions. Reading never creates a
+// database: a missing path is refused, a write-protected one is read as it is.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
+#include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
+#include "session/event_json.h"
 #include "session/store.h"
 
 namespace steady::cli {
@@ -12,15 +15,16 @@ namespace {
 
 struct SessionsOptions {
     std::string db;
-    std::int64_t export_id = 0;
-    std::string format = "csv";
+    std::string client;
+    std::int64_t id = 0;
+    std::string format;  // per subcommand default
     std::string output;
 };
 
 // rr: one RR interval per line in ms, the plain layout Kubios HRV and `steady analyze` read.
 // Every delivered interval is written, suspected artifacts included (Kubios corrects them
 // itself); a gap cannot be expressed in this layout, so csv or json keep them.
-void write_export(std::ostream& out, const SessionData& d, const std::string& format) {
+void write_export(std::ostream& out, const SessionRecord& d, const std::string& format) {
     if (format == "csv") {
         out << "t_s,rr_ms,flags\n";
         for (const PlacedBeat& b : d.beats)
@@ -29,77 +33,105 @@ void write_export(std::ostream& out, const SessionData& d, const std::string& fo
         for (const PlacedBeat& b : d.beats) out << exact(b.rr_ms) << '\n';
     } else {
         nlohmann::ordered_json j;
-        const SessionSummary& s = d.summary;
-        j["session"] = {{"id", s.id},
-                        {"started_at", s.started_at},
-                        {"sensor", s.sensor},
-                        {"state", s.state},
-                        {"duration_s", s.duration_s},
-                        {"beats", s.beats},
-                        {"artifacts", s.artifacts}};
+        const StoredSession& s = d.session;
+        j["session"] = {
+            {"id", s.id},         {"client", s.client},      {"started_at", s.started_at},
+            {"sensor", s.sensor}, {"state", s.state},        {"duration_s", s.duration_s},
+            {"beats", s.beats},   {"artifacts", s.artifacts}};
         j["beats"] = nlohmann::ordered_json::array();
         for (const PlacedBeat& b : d.beats)
             j["beats"].push_back({{"t_s", b.t_s}, {"rr_ms", b.rr_ms}, {"flags", b.flags}});
         j["events"] = nlohmann::ordered_json::array();
-        for (const EngineEvent& e : d.events) {
-            nlohmann::ordered_json payload = nlohmann::ordered_json::object();
-            try {
-                payload = nlohmann::ordered_json::parse(e.payload);
-            } catch (const nlohmann::json::exception&) {
-                payload = {{"text", e.payload}};
-            }
-            j["events"].push_back({{"t_s", e.t_s}, {"kind", e.kind}, {"payload", payload}});
-        }
+        for (const Event& e : d.events) j["events"].push_back(event_object(e));
         out << j.dump(1) << '\n';
     }
 }
 
-int run(const SessionsOptions& o, bool exporting) {
-    try {
-        SessionStore store(o.db.empty() ? SessionStore::default_path() : o.db);
-        if (!exporting) {
-            const auto sessions = store.list();
-            if (sessions.empty()) {
-                std::cout << "No sessions in " << store.path()
-                          << " yet: `steady record` makes one.\n";
-                return 0;
-            }
-            std::printf("%5s  %-20s  %-12s  %9s  %7s  %9s  %s\n", "id", "started (UTC)", "state",
-                        "duration", "beats", "artifacts", "sensor");
-            for (const SessionSummary& s : sessions) {
-                std::printf("%5lld  %-20s  %-12s  %7.0f s  %7lld  %9lld  %s\n",
-                            static_cast<long long>(s.id), s.started_at.c_str(), s.state.c_str(),
-                            s.duration_s, static_cast<long long>(s.beats),
-                            static_cast<long long>(s.artifacts), s.sensor.c_str());
-            }
-            return 0;
-        }
-        const SessionData d = store.load(o.export_id);
-        if (o.output.empty() || o.output == "-") {
-            write_export(std::cout, d, o.format);
-            return 0;
-        }
-        // Write beside the target and rename, so a failed export never leaves half a file.
-        const std::string tmp = o.output + ".part";
-        {
-            std::ofstream f(tmp);
-            write_export(f, d, o.format);
-            f.flush();
-            if (!f) {
-                std::remove(tmp.c_str());
-                std::cerr << "steady sessions export: " << o.output
-                          << ": write failed (disk full?)\n";
-                return 1;
-            }
-        }
-        if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
+std::string db_path(const SessionsOptions& o) {
+    return o.db.empty() ? Database::default_path() : o.db;
+}
+
+int list(const SessionsOptions& o) {
+    Database db(db_path(o), Database::Open::existing);
+    const auto sessions =
+        db.list(o.client.empty() ? std::nullopt : std::optional<std::string>(o.client));
+    if (o.format == "json") {
+        nlohmann::ordered_json j = nlohmann::ordered_json::array();
+        for (const StoredSession& s : sessions)
+            j.push_back({{"id", s.id},
+                         {"client", s.client},
+                         {"started_at", s.started_at},
+                         {"state", s.state},
+                         {"sensor", s.sensor},
+                         {"duration_s", s.duration_s},
+                         {"beats", s.beats}});
+        round_numbers(j);
+        std::cout << j.dump(1) << "\n";
+        return 0;
+    }
+    if (sessions.empty()) {
+        std::cout << "No sessions in " << db.path() << (o.client.empty() ? "" : " for " + o.client)
+                  << " yet: `steady record` makes one.\n";
+        return 0;
+    }
+    std::printf("%5s  %-12s  %-20s  %-12s  %9s  %7s  %9s  %s\n", "id", "client", "started (UTC)",
+                "state", "duration", "beats", "artifacts", "sensor");
+    for (const StoredSession& s : sessions) {
+        std::printf("%5lld  %-12s  %-20s  %-12s  %9s  %7lld  %9lld  %s\n",
+                    static_cast<long long>(s.id), s.client.c_str(), s.started_at.c_str(),
+                    s.state.c_str(), clock_text(s.duration_s).c_str(),
+                    static_cast<long long>(s.beats), static_cast<long long>(s.artifacts),
+                    s.sensor.c_str());
+    }
+    return 0;
+}
+
+int show(const SessionsOptions& o, bool recompute) {
+    Database db(db_path(o), Database::Open::existing);
+    if (recompute && db.read_only())
+        std::cerr << "steady sessions summarize: " << db.path()
+                  << " is write-protected: the summary is computed, not stored\n";
+    const SessionSummary summary = db.summary(o.id, recompute);
+    const SessionRecord d = db.load(o.id);
+    if (o.format == "json")
+        std::cout << session_json(d.session, summary, d.events).dump(1) << "\n";
+    else
+        std::cout << session_text(d.session, summary, d.events);
+    return 0;
+}
+
+int export_session(const SessionsOptions& o) {
+    Database db(db_path(o), Database::Open::existing);
+    const SessionRecord d = db.load(o.id);
+    if (o.output.empty() || o.output == "-") {
+        write_export(std::cout, d, o.format);
+        return 0;
+    }
+    // Write beside the target and rename, so a failed export never leaves half a file.
+    const std::string tmp = o.output + ".part";
+    {
+        std::ofstream f(tmp);
+        write_export(f, d, o.format);
+        f.flush();
+        if (!f) {
             std::remove(tmp.c_str());
-            std::cerr << "steady sessions export: " << o.output << ": cannot create the file\n";
+            std::cerr << "steady sessions export: " << o.output << ": write failed (disk full?)\n";
             return 1;
         }
-        return 0;
+    }
+    if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        std::cerr << "steady sessions export: " << o.output << ": cannot create the file\n";
+        return 1;
+    }
+    return 0;
+}
+
+int guarded(const char* what, const std::function<int()>& f) {
+    try {
+        return f();
     } catch (const StoreError& e) {
-        std::cerr << "steady sessions: " << e.what() << "\n";
+        std::cerr << "steady " << what << ": " << e.what() << "\n";
         return 1;
     }
 }
@@ -108,20 +140,49 @@ int run(const SessionsOptions& o, bool exporting) {
 
 void add_sessions_command(CLI::App& app, int* status) {
     auto o = std::make_shared<SessionsOptions>();
-    CLI::App* cmd = app.add_subcommand("sessions", "List stored sessions, or export one");
-    cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    const std::string db_help = "Session database (default $XDG_DATA_HOME/steady/steady.db)";
+    CLI::App* cmd =
+        app.add_subcommand("sessions", "List stored sessions; show, summarize or export one");
+    cmd->add_option("--db", o->db, db_help);
+    cmd->add_option("--client", o->client, "Only this client's sessions");
+    cmd->add_option("--format", o->format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
+
+    const auto id_option = [&](CLI::App* sub) {
+        sub->add_option("id", o->id, "Session id (from `steady sessions`)")->required();
+        sub->add_option("--db", o->db, db_help);
+    };
+    CLI::App* sh = cmd->add_subcommand("show", "One session's summary, events and journal notes");
+    id_option(sh);
+    sh->add_option("--format", o->format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    CLI::App* su = cmd->add_subcommand(
+        "summarize",
+        "Compute a session's summary again from its beats and events, store it, "
+        "and print it as `show` does");
+    id_option(su);
+    su->add_option("--format", o->format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
     CLI::App* ex = cmd->add_subcommand("export", "Write one session out");
-    ex->add_option("id", o->export_id, "Session id (from `steady sessions`)")->required();
-    ex->add_option("--format", o->format, "csv (t_s,rr_ms,flags), rr (Kubios RR text, ms) or json")
-        ->check(CLI::IsMember({"csv", "rr", "json"}))
-        ->capture_default_str();
+    id_option(ex);
+    ex->add_option("--format", o->format,
+                   "csv (t_s,rr_ms,flags; default), rr (Kubios RR text, "
+                   "ms) or json")
+        ->check(CLI::IsMember({"csv", "rr", "json"}));
     ex->add_option("-o,--output", o->output, "File to write (default: standard output)");
-    ex->add_option("--db", o->db, "Session database");
-    cmd->callback([o, status, ex] {
-        if (ex->parsed()) return;  // the export callback runs instead
-        *status = run(*o, false);
+
+    cmd->callback([o, status, sh, su, ex] {
+        if (sh->parsed() || su->parsed() || ex->parsed()) return;  // theirs run instead
+        *status = guarded("sessions", [&] { return list(*o); });
     });
-    ex->callback([o, status] { *status = run(*o, true); });
+    sh->callback(
+        [o, status] { *status = guarded("sessions show", [&] { return show(*o, false); }); });
+    su->callback(
+        [o, status] { *status = guarded("sessions summarize", [&] { return show(*o, true); }); });
+    ex->callback([o, status] {
+        if (o->format.empty()) o->format = "csv";
+        *status = guarded("sessions export", [&] { return export_session(*o); });
+    });
 }
 
 }  // namespace steady::cli

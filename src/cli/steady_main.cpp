@@ -20,25 +20,36 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
     app.add_option("--sensor", t.sensor,
                    "Sensor for the window (default: the settings file, the last strap, else the "
                    "simulator)");
-    app.add_option("--pattern", t.pattern, "Breathing pattern: 4-7-8 (default), resonance, box, "
-                                           "equal or a custom one from the settings file");
+    app.add_option("--pattern", t.pattern,
+                   "Breathing pattern: 4-7-8 (default), resonance, box, "
+                   "equal or a custom one from the settings file");
     app.add_flag("--fullscreen", t.fullscreen, "Start full screen (F toggles)");
-    app.add_option("--speed", t.speed, "Run sim/replay N times faster than real time")
+    app.add_option("--speed", t.speed,
+                   "Run the simulator or a replay N times faster than real time (a live strap "
+                   "runs at 1)")
         ->check(CLI::Range(0.01, 1000.0));
+    app.add_option("--baseline", t.baseline,
+                   "Resting baseline: new (the first 2 minutes), last (the newest stored one) or "
+                   "a session id");
+    app.add_flag("--no-adapt", t.no_adapt, "Keep the pacer's tempo fixed");
+    app.add_flag("--no-pacer", t.no_pacer, "Run without the breathing pacer");
     app.add_option("--screenshot", t.screenshot, "Save the window as a PNG at --screenshot-at");
     app.add_option("--screenshot-at", t.screenshot_at_s, "Session time of the screenshot (s)")
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--exit-after", t.exit_after_s, "End the session and close after S seconds "
-                                                   "of session time")
+    app.add_option("--exit-after", t.exit_after_s,
+                   "End the session and close after S seconds "
+                   "of session time")
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--open", t.open, "Open a view at start: focus, picker, journal, settings, "
-                                     "summary (for screenshots and bug reports)")
-        ->check(CLI::IsMember({"focus", "picker", "journal", "settings", "summary"}));
+    app.add_option("--open", t.open,
+                   "Open a view at start: focus, picker, journal, settings, "
+                   "sessions, summary (for screenshots and bug reports)")
+        ->check(CLI::IsMember({"focus", "picker", "journal", "settings", "sessions", "summary"}));
     app.add_option("--db", t.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
     app.add_option("--config", t.config,
                    "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");
     app.add_flag("--no-audio", t.no_audio, "No sound cues");
-    app.add_option("--size", t.width, "Window width in pixels (height follows 16:9)")
+    app.add_option("--size", t.width,
+                   "Window width in pixels, height 16:9 (default: 90 % of the display)")
         ->check(CLI::Range(320, 7680));
     add_analyze_command(app, &status);
     add_record_command(app, &status);
@@ -58,7 +69,7 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
             std::cerr << "steady: --screenshot needs --screenshot-at S (session time)\n";
             return 2;
         }
-        t.height = t.width * 9 / 16;
+        if (t.width > 0) t.height = t.width * 9 / 16;
         if (!trainer) {
             std::cerr << "steady: this build has no trainer window (built with "
                          "-DSTEADY_WITH_GUI=OFF); use `steady record` for a headless session\n";

@@ -1,7 +1,8 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "hrv/coherence.h"
 
@@ -23,6 +24,9 @@ void Engine::on_beat(const BeatEvent& e) {
     ++state_.beats;
     if (placed.gap_before) {
         flags |= kBeatGapBefore;
+        // Time without beats: from the last beat to the start of this interval.
+        const double missing = last_beat_s_ >= 0 ? placed.t_s - e.rr_ms / 1000 - last_beat_s_ : 0;
+        emit(placed.t_s, GapEvent{std::max(0.0, missing)});
         ++state_.gaps;
         rolling_.mark_gap();
         screen_.reset();
@@ -36,6 +40,7 @@ void Engine::on_beat(const BeatEvent& e) {
         base_prev_rr_.reset();
     }
     beats_out_.push_back({placed.t_s, e.rr_ms, flags});
+    last_beat_s_ = placed.t_s;
     state_.rr_ms = e.rr_ms;
     if (config_.recent_s > 0) {
         recent_.push_back({placed.t_s, e.rr_ms, !ok});
@@ -96,15 +101,10 @@ void Engine::on_beat(const BeatEvent& e) {
 
     if (auto ev = arousal_.update(placed.t_s, e.rr_ms, m.hr_bpm, m.rmssd_short_ms,
                                   state_.resp_rate_bpm)) {
-        nlohmann::ordered_json j{{"hr_bpm", ev->hr_bpm}};
-        if (ev->kind == ArousalEvent::Kind::trigger) {
-            j["rise_bpm"] = ev->rise_bpm;
-            j["level"] = arousal_.arousal().level;
-            emit(ev->t_s, "trigger", j.dump());
-        } else {
-            j["recovery_s"] = ev->recovery_s;
-            emit(ev->t_s, "recovered", j.dump());
-        }
+        if (ev->kind == ArousalEvent::Kind::trigger)
+            emit(ev->t_s, TriggerEvent{ev->hr_bpm, ev->rise_bpm, arousal_.arousal().level});
+        else
+            emit(ev->t_s, RecoveredEvent{ev->hr_bpm, ev->recovery_s});
     }
     state_.arousal = arousal_.arousal();
     publish();
@@ -119,9 +119,7 @@ void Engine::finish_baseline(double t_s) {
     arousal_.set_baseline(b);
     state_.baseline = b;
     state_.baseline_ready = true;
-    nlohmann::ordered_json j{{"hr_bpm", b.hr_bpm}, {"rmssd_ms", b.rmssd_ms}};
-    j["resp_bpm"] = b.resp_bpm ? nlohmann::ordered_json(*b.resp_bpm) : nlohmann::ordered_json();
-    emit(t_s, "baseline", j.dump());
+    emit(t_s, BaselineEvent{b.hr_bpm, b.rmssd_ms, b.resp_bpm});
 }
 
 void Engine::on_status(const SensorStatus& s) {
@@ -129,16 +127,12 @@ void Engine::on_status(const SensorStatus& s) {
     // A sensor without RR: its own heart rate is all there is (HRV stays empty and says why).
     if (s.hr_bpm > 0 && state_.beats == 0) state_.hr_bpm = s.hr_bpm;
     state_.sensor = s;
-    if (changed) {
-        nlohmann::ordered_json j{{"state", to_string(s.state)}};
-        if (s.detail) j["detail"] = s.detail;
-        emit(s.at_s, "sensor", j.dump());
-    }
+    if (changed) emit(s.at_s, SensorEvent{s.state, s.detail ? s.detail : ""});
     publish();
 }
 
-void Engine::emit(double t_s, std::string kind, std::string payload) {
-    events_out_.push_back({t_s, std::move(kind), std::move(payload)});
+void Engine::emit(double t_s, EventData data) {
+    events_out_.push_back({t_s, std::move(data)});
 }
 
 void Engine::publish() {
@@ -155,7 +149,7 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
 std::vector<PlacedBeat> Engine::take_beats() {
     return std::exchange(beats_out_, {});
 }
-std::vector<EngineEvent> Engine::take_events() {
+std::vector<Event> Engine::take_events() {
     return std::exchange(events_out_, {});
 }
 

@@ -14,6 +14,8 @@
 #include "engine/online_screen.h"
 #include "engine/snapshot.h"
 #include "hrv/rolling.h"
+#include "session/beat.h"
+#include "session/events.h"
 
 namespace steady {
 
@@ -24,13 +26,6 @@ struct EngineConfig {
     double coherence_every_s = 5;
     double spectrum_every_s = 5;
     double recent_s = 0;  // keep this much tachogram in the snapshot (0: none, headless)
-};
-
-// A beat as the engine placed and judged it: what the session store keeps.
-struct PlacedBeat {
-    double t_s;
-    double rr_ms;
-    std::uint32_t flags;
 };
 
 class Engine {
@@ -48,12 +43,12 @@ class Engine {
 
     // Beats and events since the last call, for the session store and the command line.
     std::vector<PlacedBeat> take_beats();
-    std::vector<EngineEvent> take_events();
+    std::vector<Event> take_events();
 
   private:
     void publish();
     void finish_baseline(double t_s);
-    void emit(double t_s, std::string kind, std::string payload);
+    void emit(double t_s, EventData data);
 
     EngineConfig config_;
     BeatTimeline timeline_;
@@ -69,7 +64,8 @@ class Engine {
     std::vector<RecentBeat> recent_;  // when config_.recent_s > 0
     std::vector<double> power_;
     std::vector<PlacedBeat> beats_out_;
-    std::vector<EngineEvent> events_out_;
+    std::vector<Event> events_out_;
+    double last_beat_s_ = -1;
     mutable std::mutex publish_mutex_;
     std::shared_ptr<const Snapshot> published_;
 };

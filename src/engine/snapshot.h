@@ -13,12 +13,6 @@
 
 namespace steady {
 
-struct EngineEvent {
-    double t_s = 0;
-    std::string kind;     // "trigger", "recovered", "baseline", "sensor", "gap"
-    std::string payload;  // JSON object text with the event's details
-};
-
 // One beat of the recent tachogram the window draws.
 struct RecentBeat {
     double t_s;
@@ -28,7 +22,7 @@ struct RecentBeat {
 
 // The power spectrum of the last coherence window (64 s at 2 Hz), for display.
 struct ShortSpectrum {
-    double df_hz = 0;          // bin width (1/64 Hz)
+    double df_hz = 0;           // bin width (1/64 Hz)
     std::vector<double> power;  // ms^2 per bin, bin k at k * df_hz
     double end_s = 0;
 };
@@ -43,11 +37,11 @@ struct Snapshot {
     std::optional<double> hr_bpm;  // over 30 s
     std::optional<double> rmssd_30s_ms;
     std::optional<double> rmssd_60s_ms;
-    std::optional<double> coherence_ratio;  // HeartMath, 64 s, refreshed every 5 s
-    std::optional<double> coherence_score;  // 0-16
+    std::optional<double> coherence_ratio;    // HeartMath, 64 s, refreshed every 5 s
+    std::optional<double> coherence_score;    // 0-16
     std::optional<double> coherence_peak_hz;  // of the same window: the breathing rhythm now
-    std::optional<double> resp_rate_bpm;    // breaths/min from the RSA peak, last 300 s
-    std::optional<double> lf_hf;            // last 300 s
+    std::optional<double> resp_rate_bpm;      // breaths/min from the RSA peak, last 300 s
+    std::optional<double> lf_hf;              // last 300 s
     std::optional<double> hf_ms2;
     std::optional<double> lf_peak_hz;  // last 300 s
     // Only when EngineConfig::recent_s > 0 (the window): the last recent_s of beats, and the

@@ -37,14 +37,18 @@ void SensorRegistry::add(SensorDriver driver) {
     drivers_.push_back(std::move(driver));
 }
 
-std::unique_ptr<Sensor> SensorRegistry::open(std::string_view spec,
-                                             const SensorOptions& options) const {
+const SensorDriver& SensorRegistry::driver(std::string_view spec) const {
     const SensorSpec parsed = parse_sensor_spec(spec);
     for (const SensorDriver& d : drivers_) {
-        if (d.transport == parsed.transport) return d.open(parsed, options);
+        if (d.transport == parsed.transport) return d;
     }
     throw SensorError("sensor \"" + std::string(spec) + "\": unknown transport \"" +
                       parsed.transport + "\"; this build knows " + usage());
+}
+
+std::unique_ptr<Sensor> SensorRegistry::open(std::string_view spec,
+                                             const SensorOptions& options) const {
+    return driver(spec).open(parse_sensor_spec(spec), options);
 }
 
 std::vector<SensorInfo> SensorRegistry::scan(std::vector<std::string>* problems) const {

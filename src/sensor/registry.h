@@ -29,6 +29,7 @@ struct SensorDriver {
     std::string usage;      // one line for --help and errors: "sim[:SCENARIO|FILE.toml]"
     std::function<std::unique_ptr<Sensor>(const SensorSpec&, const SensorOptions&)> open;
     std::function<std::vector<SensorInfo>()> scan;  // what is there right now (may be empty)
+    bool live = false;  // a person's strap: real time only (SensorInfo::live)
 };
 
 class SensorRegistry {
@@ -36,6 +37,8 @@ class SensorRegistry {
     void add(SensorDriver driver);
     // Throws SensorError for an unknown transport (listing the known ones) or a bad argument.
     std::unique_ptr<Sensor> open(std::string_view spec, const SensorOptions& options) const;
+    // The driver a spec names, without opening anything; throws SensorError as open() does.
+    const SensorDriver& driver(std::string_view spec) const;
     // What every driver finds now; a driver that cannot look (no Bluetooth) adds a line to
     // `problems` instead of failing the whole scan.
     std::vector<SensorInfo> scan(std::vector<std::string>* problems = nullptr) const;

@@ -4,8 +4,9 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -57,6 +58,12 @@ struct SensorInfo {
     std::string transport;  // "sim", "replay", "ble", "ant"
     std::string id;         // the spec that opens it again: "sim:calm", "ble:A0:9E:1A:..."
     bool provides_rr = true;
+    // Capabilities, as data: a live sensor is a person's strap (real time only, never sped
+    // up); a simulated person may breathe with the trainer's pacer; a scenario may have a
+    // length of its own (its story ends).
+    bool live = false;
+    bool follows_pacer = false;
+    std::optional<double> length_s = std::nullopt;
 };
 
 // Where a sensor pushes. Both rings are single-producer (the driver's own thread) and

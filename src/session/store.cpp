@@ -11,7 +11,8 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+
+#include "session/event_json.h"
 
 namespace steady {
 namespace {
@@ -19,14 +20,26 @@ namespace {
 // A prepared statement that finalizes itself.
 class Statement {
   public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            throw StoreError(std::string("database: ") + sqlite3_errmsg(db) + " in: " + sql);
+    Statement(sqlite3* db, const std::string& sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
+            throw StoreError(sqlite3_errmsg(db));
     }
     ~Statement() { sqlite3_finalize(stmt_); }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
     sqlite3_stmt* get() { return stmt_; }
+    Statement& bind(int i, std::int64_t v) {
+        sqlite3_bind_int64(stmt_, i, v);
+        return *this;
+    }
+    Statement& bind(int i, double v) {
+        sqlite3_bind_double(stmt_, i, v);
+        return *this;
+    }
+    Statement& bind(int i, const std::string& v) {
+        sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
     // Runs to completion; throws with SQLite's message on failure.
     void run() {
         const int rc = sqlite3_step(stmt_);
@@ -43,11 +56,23 @@ class Statement {
         const auto* p = sqlite3_column_text(stmt_, col);
         return p ? reinterpret_cast<const char*>(p) : "";
     }
+    std::int64_t integer(int col) { return sqlite3_column_int64(stmt_, col); }
+    double real(int col) { return sqlite3_column_double(stmt_, col); }
+    bool null(int col) { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
   private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
+
+void exec(sqlite3* db, const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        const std::string why = err ? err : sqlite3_errmsg(db);
+        sqlite3_free(err);
+        throw StoreError(why);
+    }
+}
 
 std::string utc_now_iso() {
     const std::time_t now = std::time(nullptr);
@@ -56,6 +81,32 @@ std::string utc_now_iso() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+// file: URI for sqlite3_open_v2 with SQLITE_OPEN_URI: the path percent-encoded where needed.
+std::string file_uri(const std::string& path, const char* query) {
+    std::string uri = "file:";
+    for (const unsigned char c : std::filesystem::absolute(path).string()) {
+        if (c == '?' || c == '#' || c == '%' || c < 0x20 || c >= 0x7f) {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            uri += buf;
+        } else {
+            uri += static_cast<char>(c);
+        }
+    }
+    return uri + "?" + query;
+}
+
+sqlite3* open_connection(const std::string& path, const std::string& name, int flags) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw StoreError(path + ": " + why);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
 }
 
 // Schema migrations, index i takes user_version i to i + 1.
@@ -84,12 +135,66 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX events_by_session ON events(session_id, t_s);
     )sql",
+    // 2: clients (every existing session belongs to the default one), the coherence challenge
+    // level a session ran at, and its stored summary with the version of the method.
+    R"sql(
+    CREATE TABLE clients (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        note TEXT NOT NULL DEFAULT '',
+        archived INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    INSERT INTO clients (id, name) VALUES (1, 'default');
+    ALTER TABLE sessions ADD COLUMN client_id INTEGER REFERENCES clients(id);
+    UPDATE sessions SET client_id = 1;
+    ALTER TABLE sessions ADD COLUMN challenge INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE sessions ADD COLUMN summary TEXT;
+    ALTER TABLE sessions ADD COLUMN summary_version INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX sessions_by_client ON sessions(client_id, id);
+    CREATE INDEX events_by_kind ON events(kind, session_id);
+    )sql",
 };
-static_assert(std::size(kMigrations) == SessionStore::kSchemaVersion);
+static_assert(std::size(kMigrations) == Database::kSchemaVersion);
+
+int user_version(sqlite3* db) {
+    Statement v(db, "PRAGMA user_version");
+    v.row();
+    return static_cast<int>(v.integer(0));
+}
+
+void check_version(int version) {
+    if (version < 0)
+        throw StoreError("is not a Steady database (its schema version is " +
+                         std::to_string(version) + "); nothing was changed");
+    if (version > Database::kSchemaVersion)
+        throw StoreError("schema version " + std::to_string(version) +
+                         " is newer than this Steady understands (" +
+                         std::to_string(Database::kSchemaVersion) + "); update Steady");
+}
+
+// The session list's columns, for any schema version.
+std::string session_select(int version) {
+    if (version >= 2)
+        return "SELECT s.id, COALESCE(c.name, 'default'), s.started_at, s.sensor, s.state, "
+               "s.duration_s, (SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
+               "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0), "
+               "s.challenge FROM sessions s LEFT JOIN clients c ON c.id = s.client_id ";
+    return "SELECT s.id, 'default', s.started_at, s.sensor, s.state, s.duration_s, "
+           "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
+           "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0), "
+           "1 FROM sessions s ";
+}
+
+StoredSession session_row(Statement& q) {
+    return {q.integer(0), q.text(1),    q.text(2),
+            q.text(3),    q.text(4),    q.real(5),
+            q.integer(6), q.integer(7), static_cast<int>(q.integer(8))};
+}
 
 }  // namespace
 
-std::string SessionStore::default_path() {
+std::string Database::default_path() {
     const char* xdg = std::getenv("XDG_DATA_HOME");
     std::filesystem::path base;
     if (xdg && *xdg == '/') {
@@ -103,141 +208,294 @@ std::string SessionStore::default_path() {
     return (base / "steady" / "steady.db").string();
 }
 
-SessionStore::SessionStore(const std::string& path) : path_(path) {
+Database::Database(const std::string& path, Open how) : path_(path) {
     const std::filesystem::path p(path);
     const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : ".";
     std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) {
-        std::filesystem::create_directories(dir, ec);
-        if (ec)
-            throw StoreError(dir.string() + ": cannot create the data directory: " + ec.message());
-        ::chmod(dir.c_str(), 0700);  // health data: only this user may list it
-    }
-    // Create the file ourselves so it is 0600 from the first byte (SQLite would use 0644 & umask;
-    // its -wal and -shm files copy the database's permissions).
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw StoreError(path + ": cannot open the session database: " + std::strerror(errno));
-    ::close(fd);
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
-        const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-        sqlite3_close(db_);
-        throw StoreError(path + ": " + why);
+    if (how == Open::create) {
+        if (!std::filesystem::exists(dir, ec)) {
+            std::filesystem::create_directories(dir, ec);
+            if (ec)
+                throw StoreError(dir.string() +
+                                 ": cannot create the data directory: " + ec.message());
+            ::chmod(dir.c_str(), 0700);  // health data: only this user may list it
+        }
+        // Create the file ourselves so it is 0600 from the first byte (SQLite would use
+        // 0644 & umask; its -wal and -shm files copy the database's permissions).
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            throw StoreError(path + ": cannot open the session database: " + std::strerror(errno));
+        ::close(fd);
+    } else {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0)
+            throw StoreError(path + ": no session database here (" + std::strerror(errno) +
+                             "); check --db, or record a session first");
+        read_only_ = ::access(path.c_str(), W_OK) != 0 || ::access(dir.c_str(), W_OK) != 0;
     }
     try {
-        sqlite3_busy_timeout(db_, 2000);
-        exec("PRAGMA journal_mode = WAL");
-        exec("PRAGMA synchronous = NORMAL");  // WAL + NORMAL: a commit survives a process kill
-        exec("PRAGMA foreign_keys = ON");
-        migrate();
-        mark_interrupted();
+        if (!read_only_) {
+            db_ = open_connection(path, path, SQLITE_OPEN_READWRITE);
+            check_version(user_version(db_));  // before anything writes to a foreign file
+            exec(db_, "PRAGMA journal_mode = WAL");
+            exec(db_, "PRAGMA synchronous = NORMAL");  // WAL + NORMAL: survives a process kill
+            exec(db_, "PRAGMA foreign_keys = ON");
+            migrate();
+            mark_interrupted();
+        } else {
+            // Read-only; a WAL database in a directory we cannot write needs `immutable`
+            // (SQLite cannot create the shared-memory file beside it).
+            db_ = open_connection(path, file_uri(path, "mode=ro"),
+                                  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+            try {
+                version_ = user_version(db_);
+                Statement(db_, "SELECT COUNT(*) FROM sqlite_master").row();
+            } catch (const StoreError&) {
+                sqlite3_close(db_);
+                db_ = nullptr;
+                db_ = open_connection(path, file_uri(path, "immutable=1"),
+                                      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+                version_ = user_version(db_);
+            }
+            check_version(version_);
+            if (version_ == 0) throw StoreError("is empty, not a Steady database");
+        }
     } catch (const StoreError& e) {
+        const bool foreign = db_ && sqlite3_errcode(db_) == SQLITE_NOTADB;
         sqlite3_close(db_);
-        throw StoreError(path + ": " + e.what() + " (is this a Steady database?)");
+        db_ = nullptr;
+        const std::string what = e.what();
+        throw StoreError(what.rfind(path, 0) == 0
+                             ? what
+                             : path + ": " + what +
+                                   (foreign ? " (is this a Steady database?)" : ""));
     }
 }
 
-SessionStore::~SessionStore() {
-    if (session_ != 0) finish_session(-1);
+Database::~Database() {
     sqlite3_close(db_);
 }
 
-void SessionStore::exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        const std::string why = err ? err : sqlite3_errmsg(db_);
-        sqlite3_free(err);
-        throw StoreError(why);
-    }
-}
-
-void SessionStore::migrate() {
-    Statement v(db_, "PRAGMA user_version");
-    v.row();
-    const int version = sqlite3_column_int(v.get(), 0);
-    if (version > kSchemaVersion)
-        throw StoreError("schema version " + std::to_string(version) +
-                         " is newer than this Steady understands (" +
-                         std::to_string(kSchemaVersion) + "); update Steady");
-    for (int i = version; i < kSchemaVersion; ++i) {
-        exec("BEGIN IMMEDIATE");
-        try {
-            exec(kMigrations[i]);
-            exec(("PRAGMA user_version = " + std::to_string(i + 1)).c_str());
-            exec("COMMIT");
-        } catch (...) {
-            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
+void Database::migrate() {
+    // The version is read inside the write transaction, so two first opens at once take turns.
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+        version_ = user_version(db_);
+        check_version(version_);
+        for (int i = version_; i < kSchemaVersion; ++i) {
+            exec(db_, kMigrations[i]);
+            exec(db_, ("PRAGMA user_version = " + std::to_string(i + 1)).c_str());
         }
+        exec(db_, "COMMIT");
+        version_ = kSchemaVersion;
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
     }
 }
 
-void SessionStore::mark_interrupted() {
+void Database::mark_interrupted() {
     std::vector<std::int64_t> abandoned;
     {
         Statement q(db_, "SELECT id, pid FROM sessions WHERE state = 'recording'");
         while (q.row()) {
-            const auto pid = static_cast<pid_t>(sqlite3_column_int64(q.get(), 1));
+            const auto pid = static_cast<pid_t>(q.integer(1));
             // Still recording in another process? kill(pid, 0) fails with ESRCH once it is gone.
             if (pid > 0 && pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM)) continue;
-            abandoned.push_back(sqlite3_column_int64(q.get(), 0));
+            abandoned.push_back(q.integer(0));
         }
     }
     Statement mark(db_,
                    "UPDATE sessions SET state = 'interrupted', duration_s = "
                    "COALESCE((SELECT MAX(t_s) FROM beats WHERE session_id = ?1), 0) WHERE id = ?1");
     for (const std::int64_t id : abandoned) {
-        sqlite3_bind_int64(mark.get(), 1, id);
-        mark.run();
+        mark.bind(1, id).run();
         ++interrupted_on_open_;
     }
 }
 
-std::int64_t SessionStore::begin_session(const std::string& sensor_spec) {
-    if (session_ != 0) finish_session(-1);
-    Statement ins(
-        db_, "INSERT INTO sessions (started_at, sensor, state, pid) VALUES (?, ?, 'recording', ?)");
-    const std::string now = utc_now_iso();
-    sqlite3_bind_text(ins.get(), 1, now.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.get(), 2, sensor_spec.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(ins.get(), 3, ::getpid());
-    ins.run();
-    session_ = sqlite3_last_insert_rowid(db_);
-    return session_;
+std::vector<StoredSession> Database::list(const std::optional<std::string>& client) {
+    std::vector<StoredSession> out;
+    if (client && version_ < 2 && *client != kDefaultClient) return out;
+    const bool by_client = client && version_ >= 2;
+    Statement q(
+        db_, session_select(version_) + (by_client ? "WHERE c.name = ?1 " : "") + "ORDER BY s.id");
+    if (by_client) q.bind(1, *client);
+    while (q.row()) out.push_back(session_row(q));
+    return out;
 }
 
-void SessionStore::set_sensor(const std::string& sensor_spec) {
-    if (session_ == 0) return;
-    Statement up(db_, "UPDATE sessions SET sensor = ? WHERE id = ?");
-    sqlite3_bind_text(up.get(), 1, sensor_spec.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(up.get(), 2, session_);
-    up.run();
+StoredSession Database::session(std::int64_t id) {
+    Statement q(db_, session_select(version_) + "WHERE s.id = ?1");
+    q.bind(1, id);
+    if (!q.row()) throw StoreError("no session " + std::to_string(id) + " in " + path_);
+    return session_row(q);
 }
 
-std::optional<std::string> SessionStore::commit() {
-    if (session_ == 0 || pending() == 0) return std::nullopt;
+SessionRecord Database::load(std::int64_t id) {
+    SessionRecord d;
+    d.session = session(id);
+    Statement b(db_, "SELECT t_s, rr_ms, flags FROM beats WHERE session_id = ? ORDER BY rowid");
+    b.bind(1, id);
+    while (b.row())
+        d.beats.push_back({b.real(0), b.real(1), static_cast<std::uint32_t>(b.integer(2))});
+    Statement e(db_, "SELECT t_s, kind, payload FROM events WHERE session_id = ? ORDER BY rowid");
+    e.bind(1, id);
+    while (e.row()) d.events.push_back(event_from_payload(e.real(0), e.text(1), e.text(2)));
+    return d;
+}
+
+SessionSummary Database::compute_summary(std::int64_t id) {
+    const SessionRecord d = load(id);
+    return summarize_session(d.beats, d.events, d.session.duration_s, d.session.challenge);
+}
+
+SessionSummary Database::summary(std::int64_t id, bool recompute) {
+    if (version_ < 2) {
+        session(id);  // throws for a missing one
+        return compute_summary(id);
+    }
+    std::string state;
+    {
+        Statement q(db_, "SELECT summary, summary_version, state FROM sessions WHERE id = ?");
+        q.bind(1, id);
+        if (!q.row()) throw StoreError("no session " + std::to_string(id) + " in " + path_);
+        state = q.text(2);
+        if (!recompute && !q.null(0) && q.integer(1) == SessionSummary::kVersion) {
+            try {
+                return summary_from_json(nlohmann::json::parse(q.text(0)));
+            } catch (const nlohmann::json::exception&) {
+                // unreadable: computed again below
+            }
+        }
+    }
+    const SessionSummary s = compute_summary(id);
+    if (!read_only_ && state != "recording") {
+        Statement up(db_, "UPDATE sessions SET summary = ?, summary_version = ? WHERE id = ?");
+        up.bind(1, summary_json(s).dump()).bind(2, std::int64_t{s.version}).bind(3, id).run();
+    }
+    return s;
+}
+
+std::vector<Client> Database::clients() {
+    if (version_ < 2) return {{1, kDefaultClient}};
+    std::vector<Client> out;
+    Statement q(db_, "SELECT id, name FROM clients WHERE archived = 0 ORDER BY id");
+    while (q.row()) out.push_back({q.integer(0), q.text(1)});
+    return out;
+}
+
+Client Database::client(const std::string& name) {
+    for (const Client& c : clients())
+        if (c.name == name) return c;
+    throw StoreError("no client \"" + name + "\" in " + path_);
+}
+
+Client Database::default_client() {
+    if (version_ < 2) return {1, kDefaultClient};
+    Statement q(db_, "SELECT id, name FROM clients ORDER BY id LIMIT 1");
+    if (q.row()) return {q.integer(0), q.text(1)};
+    Statement ins(db_, "INSERT INTO clients (name) VALUES (?)");
+    ins.bind(1, std::string(kDefaultClient)).run();
+    return {sqlite3_last_insert_rowid(db_), kDefaultClient};
+}
+
+std::optional<Baseline> Database::stored_baseline(const Client& client,
+                                                  std::optional<std::int64_t> session_id) {
+    if (session_id) {
+        const StoredSession s = session(*session_id);
+        if (s.client != client.name)
+            throw StoreError("session " + std::to_string(*session_id) + " belongs to " + s.client +
+                             ", not " + client.name +
+                             "; one client's baseline is never used for another");
+    }
+    const std::string client_filter = version_ >= 2 ? "s.client_id = ?1" : "?1 = ?1";
+    Statement q(db_,
+                "SELECT e.t_s, e.payload FROM events e JOIN sessions s ON s.id = e.session_id "
+                "WHERE e.kind = 'baseline' AND " +
+                    client_filter + (session_id ? " AND s.id = ?2" : "") +
+                    " ORDER BY e.session_id DESC, e.rowid DESC LIMIT 1");
+    q.bind(1, client.id);
+    if (session_id) q.bind(2, *session_id);
+    if (!q.row()) return std::nullopt;
+    const Event e = event_from_payload(q.real(0), "baseline", q.text(1));
+    const auto* b = e.as<BaselineEvent>();
+    if (!b || !(b->hr_bpm > 0) || !(b->rmssd_ms > 0)) return std::nullopt;
+    return Baseline{b->hr_bpm, b->rmssd_ms, b->resp_bpm};
+}
+
+std::unique_ptr<Recording> Database::begin_recording(const Client& client,
+                                                     const std::string& sensor, int challenge) {
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    return std::unique_ptr<Recording>(new Recording(path_, client.id, sensor, challenge));
+}
+
+// Recording ---------------------------------------------------------------------------------
+
+Recording::Recording(const std::string& path, std::int64_t client_id, const std::string& sensor,
+                     int challenge)
+    : path_(path) {
+    db_ = open_connection(path, path, SQLITE_OPEN_READWRITE);
     try {
-        exec("BEGIN IMMEDIATE");
+        exec(db_, "PRAGMA synchronous = NORMAL");
+        exec(db_, "PRAGMA foreign_keys = ON");
+        Statement ins(db_,
+                      "INSERT INTO sessions (started_at, sensor, state, pid, client_id, challenge) "
+                      "VALUES (?, ?, 'recording', ?, ?, ?)");
+        ins.bind(1, utc_now_iso())
+            .bind(2, sensor)
+            .bind(3, std::int64_t{::getpid()})
+            .bind(4, client_id)
+            .bind(5, std::int64_t{challenge})
+            .run();
+        id_ = sqlite3_last_insert_rowid(db_);
+    } catch (const StoreError& e) {
+        sqlite3_close(db_);
+        throw StoreError(path + ": cannot start a session: " + e.what());
+    }
+}
+
+Recording::~Recording() {
+    if (!finished_) {
+        commit();
+        try {
+            Statement up(db_,
+                         "UPDATE sessions SET state = 'complete', duration_s = "
+                         "COALESCE((SELECT MAX(t_s) FROM beats WHERE session_id = ?1), 0) "
+                         "WHERE id = ?1");
+            up.bind(1, id_).run();
+        } catch (const StoreError&) {
+            // left "recording": the next open marks it interrupted, its beats kept
+        }
+    }
+    sqlite3_close(db_);
+}
+
+void Recording::add_beats(std::span<const PlacedBeat> beats) {
+    pending_beats_.insert(pending_beats_.end(), beats.begin(), beats.end());
+}
+
+void Recording::add_events(std::span<const Event> events) {
+    pending_events_.insert(pending_events_.end(), events.begin(), events.end());
+}
+
+std::optional<std::string> Recording::commit() {
+    if (pending() == 0) return std::nullopt;
+    try {
+        exec(db_, "BEGIN IMMEDIATE");
         Statement beat(db_,
                        "INSERT INTO beats (session_id, t_s, rr_ms, flags) VALUES (?, ?, ?, ?)");
-        for (const PlacedBeat& b : pending_beats_) {
-            sqlite3_bind_int64(beat.get(), 1, session_);
-            sqlite3_bind_double(beat.get(), 2, b.t_s);
-            sqlite3_bind_double(beat.get(), 3, b.rr_ms);
-            sqlite3_bind_int64(beat.get(), 4, b.flags);
-            beat.run();
-        }
+        for (const PlacedBeat& b : pending_beats_)
+            beat.bind(1, id_).bind(2, b.t_s).bind(3, b.rr_ms).bind(4, std::int64_t{b.flags}).run();
         Statement event(db_,
                         "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
-        for (const EngineEvent& e : pending_events_) {
-            sqlite3_bind_int64(event.get(), 1, session_);
-            sqlite3_bind_double(event.get(), 2, e.t_s);
-            sqlite3_bind_text(event.get(), 3, e.kind.c_str(), -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(event.get(), 4, e.payload.c_str(), -1, SQLITE_TRANSIENT);
-            event.run();
-        }
-        exec("COMMIT");
+        for (const Event& e : pending_events_)
+            event.bind(1, id_)
+                .bind(2, e.t_s)
+                .bind(3, kind_of(e))
+                .bind(4, event_fields(e).dump())
+                .run();
+        exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         return path_ + ": could not save the last " + std::to_string(pending()) +
@@ -248,81 +506,32 @@ std::optional<std::string> SessionStore::commit() {
     return std::nullopt;
 }
 
-std::optional<std::string> SessionStore::finish_session(double duration_s) {
-    if (session_ == 0) return std::nullopt;
+void Recording::set_sensor(const std::string& sensor_spec) {
+    Statement up(db_, "UPDATE sessions SET sensor = ? WHERE id = ?");
+    up.bind(1, sensor_spec).bind(2, id_).run();
+}
+
+std::optional<std::string> Recording::finish(double duration_s, const SessionSummary& summary) {
+    if (finished_) return std::nullopt;
     if (auto err = commit()) return err;
     try {
-        Statement up(
-            db_,
-            "UPDATE sessions SET state = 'complete', duration_s = CASE WHEN ?2 >= 0 THEN ?2 "
-            "ELSE COALESCE((SELECT MAX(t_s) FROM beats WHERE session_id = ?1), 0) END "
-            "WHERE id = ?1");
-        sqlite3_bind_int64(up.get(), 1, session_);
-        sqlite3_bind_double(up.get(), 2, duration_s);
-        up.run();
+        Statement up(db_,
+                     "UPDATE sessions SET state = 'complete', duration_s = ?, summary = ?, "
+                     "summary_version = ? WHERE id = ?");
+        up.bind(1, duration_s)
+            .bind(2, summary_json(summary).dump())
+            .bind(3, std::int64_t{summary.version})
+            .bind(4, id_)
+            .run();
     } catch (const StoreError& e) {
         return path_ + ": could not close the session: " + e.what();
     }
-    session_ = 0;
+    finished_ = true;
     return std::nullopt;
 }
 
-std::optional<Baseline> SessionStore::stored_baseline(std::optional<std::int64_t> id) {
-    Statement q(db_, id ? "SELECT payload FROM events WHERE kind = 'baseline' AND session_id = ? "
-                          "ORDER BY rowid DESC LIMIT 1"
-                        : "SELECT payload FROM events WHERE kind = 'baseline' "
-                          "ORDER BY session_id DESC, rowid DESC LIMIT 1");
-    if (id) sqlite3_bind_int64(q.get(), 1, *id);
-    if (!q.row()) return std::nullopt;
-    try {
-        const auto j = nlohmann::json::parse(q.text(0));
-        Baseline b;
-        b.hr_bpm = j.at("hr_bpm").get<double>();
-        b.rmssd_ms = j.at("rmssd_ms").get<double>();
-        if (j.contains("resp_bpm") && j["resp_bpm"].is_number())
-            b.resp_bpm = j["resp_bpm"].get<double>();
-        if (!(b.hr_bpm > 0) || !(b.rmssd_ms > 0)) return std::nullopt;
-        return b;
-    } catch (const nlohmann::json::exception& e) {
-        throw StoreError(path_ + ": the stored baseline is unreadable: " + e.what());
-    }
-}
-
-void SessionStore::set_max_pages(std::int64_t pages) {
-    exec(("PRAGMA max_page_count = " + std::to_string(pages)).c_str());
-}
-
-std::vector<SessionSummary> SessionStore::list() {
-    Statement q(db_,
-                "SELECT s.id, s.started_at, s.sensor, s.state, s.duration_s, "
-                "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
-                "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0) "
-                "FROM sessions s ORDER BY s.id");
-    std::vector<SessionSummary> out;
-    while (q.row()) {
-        out.push_back({sqlite3_column_int64(q.get(), 0), q.text(1), q.text(2), q.text(3),
-                       sqlite3_column_double(q.get(), 4), sqlite3_column_int64(q.get(), 5),
-                       sqlite3_column_int64(q.get(), 6)});
-    }
-    return out;
-}
-
-SessionData SessionStore::load(std::int64_t id) {
-    SessionData d;
-    for (const SessionSummary& s : list()) {
-        if (s.id == id) d.summary = s;
-    }
-    if (d.summary.id == 0) throw StoreError("no session " + std::to_string(id) + " in " + path_);
-    Statement b(db_, "SELECT t_s, rr_ms, flags FROM beats WHERE session_id = ? ORDER BY rowid");
-    sqlite3_bind_int64(b.get(), 1, id);
-    while (b.row()) {
-        d.beats.push_back({sqlite3_column_double(b.get(), 0), sqlite3_column_double(b.get(), 1),
-                           static_cast<std::uint32_t>(sqlite3_column_int64(b.get(), 2))});
-    }
-    Statement e(db_, "SELECT t_s, kind, payload FROM events WHERE session_id = ? ORDER BY rowid");
-    sqlite3_bind_int64(e.get(), 1, id);
-    while (e.row()) d.events.push_back({sqlite3_column_double(e.get(), 0), e.text(1), e.text(2)});
-    return d;
+void Recording::set_max_pages(std::int64_t pages) {
+    exec(db_, ("PRAGMA max_page_count = " + std::to_string(pages)).c_str());
 }
 
 }  // namespace steady

@@ -1,19 +1,31 @@
-// The session store: one SQLite database (WAL) with sessions, beats and events. Private health
-// data: the directory is created 0700 and the database 0600. The schema is versioned
-// (PRAGMA user_version) and migrated on open. A session left in state "recording" by a process
-// that no longer runs (killed, crashed, power loss) is marked "interrupted" on the next open.
-// Writers buffer and commit() in one transaction, which the engine loop does at least once a
-// second; a failed commit (disk full) keeps the rows buffered and says why, losing nothing.
+// The session store: one SQLite database (WAL) with clients, sessions, beats and events, and
+// each session's summary. Private health data: the directory is created 0700 and the database
+// 0600. The schema is versioned (PRAGMA user_version) and migrated on open, each step in one
+// transaction; version 1 (Steady's first store) becomes 2 keeping every session, beat and event.
+//
+// Two parts: a Database (listing, loading, clients, baselines, summaries) and a Recording, the
+// one session in progress, which buffers beats and events and commits them in one transaction
+// at least once a second on a connection of its own. A failed commit (disk full) keeps the rows
+// buffered and says why, losing nothing. A session left in state "recording" by a process that
+// no longer runs is marked "interrupted" on the next open that may write.
+//
+// Reading commands open with Open::existing: a missing file is refused (never created); a
+// writable one is migrated first; a write-protected one is opened read-only and read as it is,
+// a version-1 database included (summaries are then computed in memory, not stored).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/arousal.h"
+#include "session/beat.h"
+#include "session/events.h"
+#include "session/summary.h"
 
 struct sqlite3;
 
@@ -24,78 +36,132 @@ class StoreError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-struct SessionSummary {
+struct Client {
     std::int64_t id = 0;
-    std::string started_at;  // UTC, ISO 8601
+    std::string name;
+};
+
+// One row of the session list.
+struct StoredSession {
+    std::int64_t id = 0;
+    std::string client;      // the client's name
+    std::string started_at;  // UTC, ISO 8601 with Z
     std::string sensor;      // the sensor spec
     std::string state;       // "recording", "complete", "interrupted"
     double duration_s = 0;
     std::int64_t beats = 0;
-    std::int64_t artifacts = 0;
+    std::int64_t artifacts = 0;  // beats flagged as suspected artifacts
+    int challenge = 1;           // coherence challenge level the session ran at
 };
 
-struct SessionData {
-    SessionSummary summary;
+struct SessionRecord {
+    StoredSession session;
     std::vector<PlacedBeat> beats;
-    std::vector<EngineEvent> events;
+    std::vector<Event> events;
 };
 
-class SessionStore {
+class Recording;
+
+class Database {
   public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
+    static constexpr const char* kDefaultClient = "default";
+
+    enum class Open {
+        create,    // record and the window: create the file and its directory if needed
+        existing,  // reading commands: refuse a missing file; read-only if write-protected
+    };
 
     // $XDG_DATA_HOME/steady/steady.db, or ~/.local/share/steady/steady.db.
     static std::string default_path();
 
-    // Opens or creates the database (and its directory); throws StoreError saying what to do.
-    explicit SessionStore(const std::string& path);
-    ~SessionStore();
-    SessionStore(const SessionStore&) = delete;
-    SessionStore& operator=(const SessionStore&) = delete;
+    // Throws StoreError naming the path and saying what to do.
+    Database(const std::string& path, Open how);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
 
     const std::string& path() const { return path_; }
+    bool read_only() const { return read_only_; }
+    int schema_version() const { return version_; }  // as opened (a read-only v1 stays 1)
     // Sessions this open found abandoned and marked "interrupted".
     int interrupted_on_open() const { return interrupted_on_open_; }
 
-    std::int64_t begin_session(const std::string& sensor_spec);
-    void add_beats(std::span<const PlacedBeat> beats) { append(pending_beats_, beats); }
-    void add_events(std::span<const EngineEvent> events) { append(pending_events_, events); }
+    // Oldest first; only one client's when `client` is given.
+    std::vector<StoredSession> list(const std::optional<std::string>& client = std::nullopt);
+    // One session's row; throws StoreError if there is none.
+    StoredSession session(std::int64_t id);
+    // The row with its beats and events; throws StoreError if there is none.
+    SessionRecord load(std::int64_t id);
+    // The stored summary when it is current; otherwise computed from the beats and events, and
+    // stored when the database is writable. `recompute` always computes (and stores).
+    SessionSummary summary(std::int64_t id, bool recompute = false);
+
+    std::vector<Client> clients();
+    // The client named `name`; throws StoreError if there is none.
+    Client client(const std::string& name);
+    // The client new sessions belong to when none is named (created with the database).
+    Client default_client();
+
+    // The resting baseline measured in session `session` (which must belong to the client), or
+    // in the client's newest session that has one. Empty if there is none.
+    std::optional<Baseline> stored_baseline(const Client& client,
+                                            std::optional<std::int64_t> session = std::nullopt);
+
+    // Starts a session (state "recording") on a connection of its own.
+    std::unique_ptr<Recording> begin_recording(const Client& client, const std::string& sensor,
+                                               int challenge);
+
+  private:
+    friend class Recording;
+    void migrate();
+    void mark_interrupted();
+    SessionSummary compute_summary(std::int64_t id);
+
+    std::string path_;
+    sqlite3* db_ = nullptr;
+    bool read_only_ = false;
+    int version_ = 0;
+    int interrupted_on_open_ = 0;
+};
+
+// The one session being recorded. Buffers rows; commit() writes them in one transaction.
+class Recording {
+  public:
+    ~Recording();  // closes the session (duration from its last beat) if finish() was not called
+    Recording(const Recording&) = delete;
+    Recording& operator=(const Recording&) = delete;
+
+    std::int64_t id() const { return id_; }
+    const std::string& path() const { return path_; }
+
+    void add_beats(std::span<const PlacedBeat> beats);
+    void add_events(std::span<const Event> events);
     // Writes everything buffered in one transaction. On failure returns the reason and keeps the
     // rows for the next try; empty on success.
     std::optional<std::string> commit();
     std::size_t pending() const { return pending_beats_.size() + pending_events_.size(); }
     // The sensor as it turned out (a BLE strap is known by address only once found).
     void set_sensor(const std::string& sensor_spec);
-    // Commits, then marks the session complete with its duration.
-    std::optional<std::string> finish_session(double duration_s);
-
-    std::vector<SessionSummary> list();
-    // Throws StoreError if there is no such session.
-    SessionData load(std::int64_t id);
-
-    // The resting baseline measured in session `id`, or in the newest session that has one when
-    // `id` is empty. Empty if there is none.
-    std::optional<Baseline> stored_baseline(std::optional<std::int64_t> id = std::nullopt);
+    // Commits, then marks the session complete with its duration and summary.
+    std::optional<std::string> finish(double duration_s, const SessionSummary& summary);
+    bool finished() const { return finished_; }
 
     // Caps the database at `pages` pages (PRAGMA max_page_count): a full disk, on demand, for
     // the tests of what happens then.
     void set_max_pages(std::int64_t pages);
 
   private:
-    template <typename T>
-    static void append(std::vector<T>& to, std::span<const T> from) {
-        to.insert(to.end(), from.begin(), from.end());
-    }
-    void exec(const char* sql);
-    void migrate();
-    void mark_interrupted();
+    friend class Database;
+    Recording(const std::string& path, std::int64_t client_id, const std::string& sensor,
+              int challenge);
 
     std::string path_;
     sqlite3* db_ = nullptr;
-    std::int64_t session_ = 0;
-    int interrupted_on_open_ = 0;
+    std::int64_t id_ = 0;
+    bool finished_ = false;
     std::vector<PlacedBeat> pending_beats_;
-    std::vector<EngineEvent> pending_events_;
+    std::vector<Event> pending_events_;
 };
 
 }  // namespace steady

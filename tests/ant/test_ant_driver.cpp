@@ -192,11 +192,11 @@ TEST_CASE("ant: steady scan and steady record on the emulated stick", "[driver][
     const auto sent_before = sent().size();
     REQUIRE(run_steady({"record", "--sensor", "ant", "--duration", "4", "--quiet", "--db", db}) ==
             0);
-    SessionStore store(db);
+    Database store(db, Database::Open::existing);
     const auto sessions = store.list();
     REQUIRE(sessions.size() == 1);
     CHECK(sessions[0].sensor == "ant:12345");  // the session remembers which strap
-    const SessionData d = store.load(sessions[0].id);
+    const SessionRecord d = store.load(sessions[0].id);
     REQUIRE(d.beats.size() >= 8);
     std::vector<double> got;
     for (const auto& b : d.beats) got.push_back(b.rr_ms);

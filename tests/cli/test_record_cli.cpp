@@ -79,12 +79,12 @@ TEST_CASE("kill -9 during a recording loses at most the last second", "[cli][ses
     waitpid(pid, &status, 0);
     REQUIRE(WIFSIGNALED(status));
 
-    SessionStore store(db);
+    Database store(db, Database::Open::existing);
     CHECK(store.interrupted_on_open() == 1);
     const auto list = store.list();
     REQUIRE(list.size() == 1);
     CHECK(list[0].state == "interrupted");
-    const SessionData d = store.load(list[0].id);
+    const SessionRecord d = store.load(list[0].id);
     // Everything that arrived more than one real second before the kill must be there, exactly
     // as the simulator made it.
     sim::Model model(sim::load_scenario("calm"));
@@ -135,7 +135,7 @@ TEST_CASE("replaying a stored session reproduces its metrics exactly, and export
     const test::Run an = test::run("analyze --format json " + (dir / "s1.rr"));
     REQUIRE(an.status == 0);
     const auto j = nlohmann::json::parse(an.out);
-    SessionStore store(db);
+    Database store(db, Database::Open::existing);
     std::vector<double> rr;
     for (const PlacedBeat& b : store.load(1).beats) rr.push_back(b.rr_ms);
     const hrv::AnalysisResult direct = hrv::Analyzer().analyze(rr);
@@ -215,8 +215,8 @@ TEST_CASE("record --baseline last uses the stored resting baseline from the firs
     test::TempDir dir;
     const std::string db = " --db " + (dir / "s.db");
     test::Run r = test::run("record --sensor sim --baseline last --duration 5 --speed 50" + db);
-    CHECK(r.status == 1);
-    CHECK_THAT(r.err, Catch::Contains("no stored baseline yet"));
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("no stored baseline for default"));
     REQUIRE(test::run("record --sensor sim --duration 200 --speed 200 --quiet" + db).status == 0);
     r = test::run("record --sensor sim --baseline last --duration 30 --speed 50" + db);
     REQUIRE(r.status == 0);
@@ -229,8 +229,8 @@ TEST_CASE("record --baseline last uses the stored resting baseline from the firs
         test::run("record --sensor sim --baseline 1 --duration 2 --speed 50 --quiet" + db).status ==
         0);
     r = test::run("record --sensor sim --baseline 42 --duration 2" + db);
-    CHECK(r.status == 1);
-    CHECK_THAT(r.err, Catch::Contains("no stored baseline in session 42"));
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("--baseline 42: no session 42"));
     CHECK(test::run("record --sensor sim --baseline yesterday --duration 2" + db).status == 2);
 }
 
@@ -273,5 +273,5 @@ TEST_CASE("record --sensor ant without the ANT+ key says where to put it", "[cli
     CHECK_THAT(r.err, Catch::Contains("ANT+ network key is not set") &&
                           Catch::Contains("STEADY_ANT_NETWORK_KEY") &&
                           Catch::Contains("ant_network_key"));
-    CHECK(SessionStore(dir / "s.db").list().empty());
+    CHECK(Database(dir / "s.db", Database::Open::existing).list().empty());
 }

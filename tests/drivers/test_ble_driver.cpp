@@ -213,7 +213,7 @@ TEST_CASE("ble: setup errors say what to do", "[driver][ble][fake]") {
                                       "DBUS_SYSTEM_BUS_ADDRESS=" + fake.address());
         CHECK(r.status == 1);
         CHECK_THAT(r.err, Catch::Contains("no Bluetooth adapter"));
-        CHECK(SessionStore(dir / "s.db").list().empty());
+        CHECK(Database(dir / "s.db", Database::Open::existing).list().empty());
     }
     SECTION("adapter powered off") {
         FakeBluez fake;
@@ -258,9 +258,9 @@ TEST_CASE("ble: steady scan lists the strap and steady record stores what it sen
     strap.join();
     INFO(rec.err);
     REQUIRE(rec.status == 0);
-    SessionStore store(db);
-    const SessionData d = store.load(1);
-    CHECK(d.summary.sensor == std::string("ble:") + FakeBluez::kAddress);
+    Database store(db, Database::Open::existing);
+    const SessionRecord d = store.load(1);
+    CHECK(d.session.sensor == std::string("ble:") + FakeBluez::kAddress);
     REQUIRE(d.beats.size() == expected.size());
     int gaps = 0;
     for (std::size_t i = 0; i < expected.size(); ++i) {

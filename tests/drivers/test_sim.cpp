@@ -100,7 +100,7 @@ exhale_s = 5
 )",
                                             "t.toml");
     CHECK(s.name == "commute");
-    CHECK(s.duration_s == 900);
+    CHECK(s.duration_s == 900.0);
     CHECK(s.params.hr_bpm == 72);
     CHECK(s.params.seed == 9);
     REQUIRE(s.triggers.size() == 1);

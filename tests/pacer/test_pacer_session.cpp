@@ -10,13 +10,13 @@
 using namespace steady;
 using nlohmann::json;
 
-TEST_CASE("a trigger-recovery session: the count shortens while arousal is high and lengthens "
-          "again as it recovers",
-          "[pacer][e2e]") {
+TEST_CASE(
+    "a trigger-recovery session: the count shortens while arousal is high and lengthens "
+    "again as it recovers",
+    "[pacer][e2e]") {
     test::TempDir dir;
     const test::Run r = test::run(
-        "record --sensor sim:trigger-recovery --duration 1500 --speed 600 --db " +
-        (dir / "s.db"));
+        "record --sensor sim:trigger-recovery --duration 1500 --speed 600 --db " + (dir / "s.db"));
     INFO(r.err);
     REQUIRE(r.status == 0);
     std::vector<json> seconds, changes;
@@ -42,7 +42,8 @@ TEST_CASE("a trigger-recovery session: the count shortens while arousal is high 
         const json& p = s.at("pacer");
         REQUIRE(p.at("pattern") == "4-7-8");
         const double count = p.at("count_s"), cycle = p.at("cycle_s");
-        CHECK(cycle == Approx(19 * count));
+        // Both are printed to 0.001 s, so the product may differ by 19 half-milliseconds.
+        CHECK(cycle == Approx(19 * count).margin(19 * 0.0005 + 0.0005));
         CHECK(count >= 0.55 - 1e-9);
         CHECK(count <= 1.0 + 1e-9);
         CHECK(p.at("phase_progress").get<double>() >= 0);
@@ -50,20 +51,22 @@ TEST_CASE("a trigger-recovery session: the count shortens while arousal is high 
         const std::string phase = p.at("phase");
         CHECK((phase == "inhale" || phase == "hold" || phase == "exhale"));
     }
-    const auto count_at = [&](double t) { return seconds.at(std::size_t(t) - 1)["pacer"]["count_s"].get<double>(); };
+    const auto count_at = [&](double t) {
+        return seconds.at(std::size_t(t) - 1)["pacer"]["count_s"].get<double>();
+    };
     const double before = count_at(*trigger_s);
     double shortest = before;
     double shortest_at = *trigger_s;
     for (double t = *trigger_s; t < *trigger_s + 200; t += 1)
         if (count_at(t) < shortest) shortest = count_at(t), shortest_at = t;
     INFO("count before " << before << ", shortest " << shortest << " at " << shortest_at);
-    CHECK(shortest < before * 0.8);        // it shortened while arousal was high...
+    CHECK(shortest < before * 0.8);          // it shortened while arousal was high...
     CHECK(count_at(1500) > shortest * 1.2);  // ...and lengthened again on recovery
     // Each change was caused by arousal, at most 10 % of the count, and recorded with it.
     for (const json& ch : changes) {
         CHECK(ch["reason"] == "arousal");
         const double from = ch["from_count_s"], to = ch["count_s"];
-        CHECK(std::abs(to - from) <= 0.1 * from + 1e-9);
+        CHECK(std::abs(to - from) <= 0.1 * from + 0.001);  // printed to 0.001 s
         CHECK(ch["effective_s"].get<double>() >= ch["t_s"].get<double>());
         CHECK(ch.contains("arousal"));
     }
@@ -80,9 +83,10 @@ TEST_CASE("a trigger-recovery session: the count shortens while arousal is high 
 TEST_CASE("record --pattern chooses the pattern, an unknown one is refused with the list",
           "[pacer][cli]") {
     test::TempDir dir;
-    test::Run r = test::run("record --sensor sim:calm --duration 30 --speed 100 --pattern box "
-                            "--no-adapt --db " +
-                            (dir / "s.db"));
+    test::Run r = test::run(
+        "record --sensor sim:calm --duration 30 --speed 100 --pattern box "
+        "--no-adapt --db " +
+        (dir / "s.db"));
     REQUIRE(r.status == 0);
     const std::string last_line = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
     const json last = json::parse(last_line);

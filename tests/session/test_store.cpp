@@ -1,5 +1,6 @@
-// The session store: private files, migrations, exact round trip, interrupted sessions, and a
-// full disk that loses nothing.
+// The session store: private files, migrations (a real version-1 database), exact round trip,
+// clients and their baselines, interrupted sessions, read-only opening, and a full disk that
+// loses nothing.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
@@ -7,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "session/store.h"
@@ -30,52 +32,82 @@ std::vector<PlacedBeat> some_beats(std::size_t n, double start_s = 0) {
     }
     return b;
 }
+
+int pragma_int(const std::string& path, const char* pragma) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, pragma, -1, &st, nullptr);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const int v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+// Rows of a query on a database file, each row's columns joined by '|', read with SQLite alone.
+std::vector<std::string> rows(const std::string& path, const char* sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
+    std::vector<std::string> out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        std::string r;
+        for (int c = 0; c < sqlite3_column_count(st); ++c) {
+            const auto* t = sqlite3_column_text(st, c);
+            r += (c ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+        }
+        out.push_back(r);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+const std::string kV1 = std::string(STEADY_TEST_DATA) + "/steady_v1.db";
 }  // namespace
 
 TEST_CASE("store: directory 0700, database 0600, WAL, schema version set", "[session]") {
     test::TempDir dir;
     const std::string path = dir / "deep/steady/steady.db";
     {
-        SessionStore store(path);
-        store.begin_session("sim:calm");
-        store.add_beats(some_beats(10));
-        CHECK_FALSE(store.commit());
+        Database db(path, Database::Open::create);
+        auto rec = db.begin_recording(db.default_client(), "sim:calm", 1);
+        const auto beats = some_beats(10);
+        rec->add_beats(beats);
+        CHECK_FALSE(rec->commit());
     }
     CHECK(mode_of(dir / "deep/steady") == 0700);
     CHECK(mode_of(path) == 0600);
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(st, 0) == SessionStore::kSchemaVersion);
-    sqlite3_finalize(st);
-    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    CHECK(pragma_int(path, "PRAGMA user_version") == Database::kSchemaVersion);
+    CHECK(rows(path, "PRAGMA journal_mode") == std::vector<std::string>{"wal"});
 }
 
-TEST_CASE("store: beats and events read back exactly", "[session]") {
+TEST_CASE("store: beats, events and the summary read back exactly", "[session]") {
     test::TempDir dir;
     const auto beats = some_beats(500);
     std::int64_t id;
+    SessionSummary summary;
     {
-        SessionStore store(dir / "s.db");
-        id = store.begin_session("replay:x.csv");
-        store.add_beats(beats);
-        const EngineEvent e{12.5, "trigger", R"({"hr_bpm":88.5})"};
-        store.add_events(std::span(&e, 1));
-        CHECK_FALSE(store.finish_session(400));
+        Database db(dir / "s.db", Database::Open::create);
+        auto rec = db.begin_recording(db.default_client(), "replay:x.csv", 2);
+        id = rec->id();
+        rec->add_beats(beats);
+        const Event e{12.5, TriggerEvent{88.5, 21.25, 0.5}};
+        rec->add_events(std::span(&e, 1));
+        summary = summarize_session(beats, std::span(&e, 1), 400, 2);
+        CHECK_FALSE(rec->finish(400, summary));
     }
-    SessionStore store(dir / "s.db");
-    const SessionData d = store.load(id);
-    CHECK(d.summary.state == "complete");
-    CHECK(d.summary.duration_s == 400);
-    CHECK(d.summary.sensor == "replay:x.csv");
-    CHECK(d.summary.beats == 500);
-    CHECK(d.summary.artifacts == 72);  // every 7th beat flagged
+    Database db(dir / "s.db", Database::Open::existing);
+    const SessionRecord d = db.load(id);
+    CHECK(d.session.state == "complete");
+    CHECK(d.session.duration_s == 400);
+    CHECK(d.session.sensor == "replay:x.csv");
+    CHECK(d.session.client == "default");
+    CHECK(d.session.challenge == 2);
+    CHECK(d.session.beats == 500);
+    CHECK(d.session.artifacts == 72);  // every 7th beat flagged
     REQUIRE(d.beats.size() == beats.size());
     for (std::size_t i = 0; i < beats.size(); ++i) {
         CHECK(d.beats[i].t_s == beats[i].t_s);  // bit-exact doubles
@@ -83,8 +115,106 @@ TEST_CASE("store: beats and events read back exactly", "[session]") {
         CHECK(d.beats[i].flags == beats[i].flags);
     }
     REQUIRE(d.events.size() == 1);
-    CHECK(d.events[0].payload == R"({"hr_bpm":88.5})");
-    CHECK_THROWS_WITH(store.load(999), Catch::Contains("no session 999"));
+    const auto* t = d.events[0].as<TriggerEvent>();
+    REQUIRE(t);
+    CHECK(t->hr_bpm == 88.5);
+    CHECK(t->rise_bpm == 21.25);
+    // The stored summary is the one given, and recomputing from the stored rows agrees.
+    const SessionSummary stored = db.summary(id);
+    CHECK(summary_json(stored) == summary_json(summary));
+    CHECK(summary_json(db.summary(id, true)) == summary_json(summary));
+    CHECK(stored.surges_detected == 1);
+    CHECK(stored.artifacts_pct == Approx(100.0 * 72 / 500));
+    CHECK_THROWS_WITH(db.load(999), Catch::Contains("no session 999"));
+}
+
+TEST_CASE("store: a version-1 database migrates keeping every session, beat and event",
+          "[session][migration]") {
+    test::TempDir dir;
+    const std::string path = dir / "v1.db";
+    std::filesystem::copy_file(kV1, path);
+    const auto v1_beats =
+        rows(path, "SELECT session_id, t_s, rr_ms, flags FROM beats ORDER BY rowid");
+    const auto v1_events = rows(path, "SELECT session_id, t_s, kind FROM events ORDER BY rowid");
+    REQUIRE(pragma_int(path, "PRAGMA user_version") == 1);
+    REQUIRE(v1_beats.size() == 1863);
+    REQUIRE(v1_events.size() == 29);
+
+    Database db(path, Database::Open::create);
+    CHECK(db.schema_version() == 2);
+    CHECK(pragma_int(path, "PRAGMA user_version") == 2);
+    // Bit for bit: the beats table is untouched.
+    CHECK(rows(path, "SELECT session_id, t_s, rr_ms, flags FROM beats ORDER BY rowid") == v1_beats);
+    CHECK(rows(path, "SELECT session_id, t_s, kind FROM events ORDER BY rowid") == v1_events);
+    const auto list = db.list();
+    REQUIRE(list.size() == 3);
+    CHECK(list[0].beats == 422);
+    CHECK(list[1].beats == 1128);
+    CHECK(list[2].beats == 313);
+    for (const StoredSession& s : list) {
+        CHECK(s.client == "default");
+        CHECK(s.state == "complete");
+    }
+    REQUIRE(db.clients().size() == 1);
+    // The events of session 2 read back typed, the window's old pause/resume/adaptation kinds
+    // as the kinds they are now.
+    const SessionRecord d = db.load(2);
+    int marks = 0, journals = 0, paused = 0, resumed = 0, adaptation_off = 0, triggers = 0;
+    for (const Event& e : d.events) {
+        marks += e.as<MarkEvent>() != nullptr;
+        triggers += e.as<TriggerEvent>() != nullptr;
+        paused += e.as<PausedEvent>() != nullptr;
+        resumed += e.as<ResumedEvent>() != nullptr;
+        if (const auto* p = e.as<PacerEvent>())
+            adaptation_off += p->reason == "adaptation" && p->adaptation == false;
+        if (const auto* j = e.as<JournalEvent>()) {
+            ++journals;
+            CHECK(j->mark_t_s == 605.25);
+            CHECK(j->what == "no reply for hours");
+            CHECK(j->intensity == 7);
+        }
+        CHECK(e.as<OtherEvent>() == nullptr);
+    }
+    CHECK(marks == 1);
+    CHECK(journals == 1);
+    CHECK(paused == 1);
+    CHECK(resumed == 1);
+    CHECK(adaptation_off == 1);
+    CHECK(triggers == 1);
+    // A v1 session gets its summary on first use, and keeps it.
+    CHECK(rows(path, "SELECT summary_version FROM sessions WHERE id = 2") ==
+          std::vector<std::string>{"0"});
+    const SessionSummary s = db.summary(2);
+    CHECK(s.triggers_marked == 1);
+    CHECK(s.surges_detected == 1);
+    CHECK(s.recovery_s.size() == 1);
+    CHECK(s.beats == 1128);
+    CHECK(rows(path, "SELECT summary_version FROM sessions WHERE id = 2") ==
+          std::vector<std::string>{std::to_string(SessionSummary::kVersion)});
+}
+
+TEST_CASE("store: baselines belong to a client", "[session]") {
+    test::TempDir dir;
+    Database db(dir / "s.db", Database::Open::create);
+    const Client first = db.default_client();
+    {
+        auto rec = db.begin_recording(first, "sim", 1);
+        const Event e{120, BaselineEvent{61.5, 42.0, 6.0}};
+        rec->add_events(std::span(&e, 1));
+        CHECK_FALSE(rec->commit());
+    }
+    const auto b = db.stored_baseline(first);
+    REQUIRE(b);
+    CHECK(b->hr_bpm == 61.5);
+    CHECK(b->rmssd_ms == 42.0);
+    REQUIRE(b->resp_bpm);
+    CHECK(*b->resp_bpm == 6.0);
+    // Another client has none, and may not borrow session 1's.
+    const Client other{first.id + 1, "other"};
+    CHECK_FALSE(db.stored_baseline(other));
+    CHECK_THROWS_WITH(db.stored_baseline(other, 1),
+                      Catch::Contains("belongs to default, not other"));
+    CHECK_THROWS_WITH(db.client("nobody"), Catch::Contains("no client \"nobody\""));
 }
 
 TEST_CASE("store: a session whose process died is marked interrupted on the next open",
@@ -93,17 +223,18 @@ TEST_CASE("store: a session whose process died is marked interrupted on the next
     const pid_t child = fork();
     if (child == 0) {
         // The child records, commits, and dies without closing (as kill -9 would).
-        SessionStore store(dir / "s.db");
-        store.begin_session("sim:calm");
-        store.add_beats(some_beats(30));
-        store.commit();
+        Database db(dir / "s.db", Database::Open::create);
+        auto rec = db.begin_recording(db.default_client(), "sim:calm", 1);
+        const auto beats = some_beats(30);
+        rec->add_beats(beats);
+        rec->commit();
         _exit(0);
     }
     int status = 0;
     waitpid(child, &status, 0);
-    SessionStore store(dir / "s.db");
-    CHECK(store.interrupted_on_open() == 1);
-    const auto list = store.list();
+    Database db(dir / "s.db", Database::Open::create);
+    CHECK(db.interrupted_on_open() == 1);
+    const auto list = db.list();
     REQUIRE(list.size() == 1);
     CHECK(list[0].state == "interrupted");
     CHECK(list[0].beats == 30);
@@ -112,32 +243,55 @@ TEST_CASE("store: a session whose process died is marked interrupted on the next
 
 TEST_CASE("store: a full disk keeps the beats in memory and saves them later", "[session]") {
     test::TempDir dir;
-    SessionStore store(dir / "s.db");
-    const std::int64_t id = store.begin_session("sim:calm");
-    store.add_beats(some_beats(100));
-    REQUIRE_FALSE(store.commit());
-    store.set_max_pages(1);  // smaller than the database already is: every write fails
-    store.add_beats(some_beats(5000, 100));
-    const auto err = store.commit();
+    Database db(dir / "s.db", Database::Open::create);
+    auto rec = db.begin_recording(db.default_client(), "sim:calm", 1);
+    const auto first = some_beats(100);
+    rec->add_beats(first);
+    REQUIRE_FALSE(rec->commit());
+    rec->set_max_pages(1);  // smaller than the database already is: every write fails
+    const auto more = some_beats(5000, 100);
+    rec->add_beats(more);
+    const auto err = rec->commit();
     REQUIRE(err);
-    CHECK_THAT(
-        *err, Catch::Contains("could not save the last 5000") && Catch::Contains("kept in memory"));
-    CHECK(store.pending() == 5000);
-    store.set_max_pages(1 << 30);  // space again
-    CHECK_FALSE(store.commit());
-    CHECK(store.load(id).beats.size() == 5100);
+    CHECK_THAT(*err, Catch::Contains("could not save the last 5000") &&
+                         Catch::Contains("kept in memory") && Catch::Contains("s.db"));
+    CHECK(rec->pending() == 5000);
+    rec->set_max_pages(1 << 30);  // space again
+    CHECK_FALSE(rec->commit());
+    CHECK(db.load(rec->id()).beats.size() == 5100);
 }
 
-TEST_CASE("store: newer schema or a foreign file is refused with a reason", "[session]") {
+TEST_CASE("store: reading never creates a database", "[session]") {
     test::TempDir dir;
-    {
+    CHECK_THROWS_WITH(Database(dir / "typo/steady.db", Database::Open::existing),
+                      Catch::Contains("typo/steady.db") && Catch::Contains("no session database"));
+    CHECK_FALSE(std::filesystem::exists(dir / "typo"));
+    CHECK_THROWS(Database(dir / "nope.db", Database::Open::existing));
+    CHECK_FALSE(std::filesystem::exists(dir / "nope.db"));
+}
+
+TEST_CASE("store: newer, negative or foreign schemas are refused, the file untouched",
+          "[session]") {
+    test::TempDir dir;
+    const auto make = [&](const std::string& name, int version) {
         sqlite3* db = nullptr;
-        sqlite3_open((dir / "new.db").c_str(), &db);
-        sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+        sqlite3_open((dir / name).c_str(), &db);
+        sqlite3_exec(db, ("PRAGMA user_version = " + std::to_string(version)).c_str(), nullptr,
+                     nullptr, nullptr);
         sqlite3_close(db);
-    }
-    CHECK_THROWS_WITH(SessionStore(dir / "new.db"),
-                      Catch::Contains("schema version 99") && Catch::Contains("update Steady"));
+    };
+    make("new.db", 99);
+    CHECK_THROWS_WITH(Database(dir / "new.db", Database::Open::create),
+                      Catch::Contains("schema version 99") && Catch::Contains("update Steady") &&
+                          !Catch::Contains("is this a Steady database"));
+    make("negative.db", -3);
+    const auto before = std::filesystem::file_size(dir / "negative.db");
+    CHECK_THROWS_WITH(Database(dir / "negative.db", Database::Open::create),
+                      Catch::Contains("negative.db") && Catch::Contains("not a Steady database"));
+    CHECK(pragma_int(dir / "negative.db", "PRAGMA user_version") == -3);
+    CHECK(std::filesystem::file_size(dir / "negative.db") == before);
+    CHECK(rows(dir / "negative.db", "SELECT name FROM sqlite_master").empty());
     std::ofstream(dir / "junk.db") << "this is not a database, just some text that is long enough";
-    CHECK_THROWS_WITH(SessionStore(dir / "junk.db"), Catch::Contains("junk.db"));
+    CHECK_THROWS_WITH(Database(dir / "junk.db", Database::Open::create),
+                      Catch::Contains("junk.db") && Catch::Contains("is this a Steady database"));
 }

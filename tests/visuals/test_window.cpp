@@ -54,13 +54,13 @@ TEST_CASE("screenshots at two session times show the pacer at different phases",
     test::TempDir dir;
     const std::string env = "SDL_AUDIODRIVER=dummy XDG_DATA_HOME=" + dir.path;
     // 4-7-8 at 0.8 s per count: inhale until 3.2 s, hold until 8.8 s.
-    const test::Run a = test::run("--sensor sim:paced --speed 2 --screenshot " + (dir / "a.png") +
-                                      " --screenshot-at 1.6 --exit-after 1.6",
+    const test::Run a = test::run("--size 1280 --sensor sim:paced --speed 2 --screenshot " +
+                                      (dir / "a.png") + " --screenshot-at 1.6 --exit-after 1.6",
                                   "", env);
     INFO(a.err);
     REQUIRE(a.status == 0);
-    const test::Run b = test::run("--sensor sim:paced --speed 2 --screenshot " + (dir / "b.png") +
-                                      " --screenshot-at 6 --exit-after 6",
+    const test::Run b = test::run("--size 1280 --sensor sim:paced --speed 2 --screenshot " +
+                                      (dir / "b.png") + " --screenshot-at 6 --exit-after 6",
                                   "", env);
     INFO(b.err);
     REQUIRE(b.status == 0);
@@ -76,7 +76,8 @@ TEST_CASE("screenshots at two session times show the pacer at different phases",
         double sum = 0, sq = 0;
         const double n = static_cast<double>(im->w) * im->h;
         for (int y = 0; y < im->h; ++y)
-            for (int x = 0; x < im->w; ++x) sum += im->lum(x, y), sq += im->lum(x, y) * im->lum(x, y);
+            for (int x = 0; x < im->w; ++x)
+                sum += im->lum(x, y), sq += im->lum(x, y) * im->lum(x, y);
         const double sd = std::sqrt(sq / n - (sum / n) * (sum / n));
         CHECK(sd > 10);
     }
@@ -137,7 +138,7 @@ TEST_CASE("keyboard shortcuts: Z focus, Esc leaves it, Space pauses, T marks, F 
     for (int i = 0; i < 300 && !marked; ++i) {
         frames(1);
         SDL_Delay(10);
-        for (const EngineEvent& e : app.events()) marked |= e.kind == "mark";
+        for (const Event& e : app.events()) marked |= e.as<MarkEvent>() != nullptr;
     }
     CHECK(marked);
 
@@ -161,7 +162,7 @@ TEST_CASE("keyboard shortcuts: Z focus, Esc leaves it, Space pauses, T marks, F 
     app.end_session();
     frames(1);
     CHECK(app.summary_open());
-    SessionStore store(dir / "s.db");
+    Database store(dir / "s.db", Database::Open::existing);
     bool found = false;
     for (const auto& s : store.list())
         if (s.id == id) found = s.duration_s > 10;
@@ -169,8 +170,8 @@ TEST_CASE("keyboard shortcuts: Z focus, Esc leaves it, Space pauses, T marks, F 
 }
 
 TEST_CASE("without a display the window says so and names steady record", "[gui][cli]") {
-    const test::Run r = test::run("--sensor sim:calm --exit-after 1", "",
-                                  "env -u DISPLAY -u WAYLAND_DISPLAY");
+    const test::Run r =
+        test::run("--sensor sim:calm --exit-after 1", "", "env -u DISPLAY -u WAYLAND_DISPLAY");
     CHECK(r.status == 1);
     CHECK(r.out.empty());
     CHECK(r.err.find("no display") != std::string::npos);

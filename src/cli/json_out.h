@@ -1,0 +1,38 @@
+// JSON for people and scripts at the command line's edge: numbers rounded to what they mean,
+// and the shapes `record` and `sessions` print (README "Recording a session", "sessions show").
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "engine/snapshot.h"
+#include "session/events.h"
+#include "session/store.h"
+#include "training/session_view.h"
+
+namespace steady::cli {
+
+// Rounds every number in `j` by its key, recursively (an array or object takes its key's rule):
+// rr_ms exact as the sensor gave it; times (t_s, *_s) to 0.001 s; rates (*_bpm) and ms metrics
+// (*_ms, *_ms2) to 0.1; percentages (*_pct) to 0.01; ratios, levels and scores
+// (coherence_ratio, coherence_score, lf_hf, level, arousal, phase_progress, smoothness) to 3
+// significant figures. Integers are left alone.
+void round_numbers(nlohmann::ordered_json& j);
+
+// One per-second line of `record`, rounded.
+nlohmann::ordered_json second_line(double t_s, const Snapshot& s,
+                                   const std::optional<PacerReport>& pacer);
+// One event line of `record`: {"event":KIND,"t_s":..,<fields>}, rounded.
+nlohmann::ordered_json event_line(const Event& e);
+
+// `sessions show --format json`: id, client, started_at, state, sensor, summary, events.
+nlohmann::ordered_json session_json(const StoredSession& s, const SessionSummary& summary,
+                                    const std::vector<Event>& events);
+// The same for people: a short block, then the journal notes.
+std::string session_text(const StoredSession& s, const SessionSummary& summary,
+                         const std::vector<Event>& events);
+// "12:05" or "1:02:05".
+std::string clock_text(double s);
+
+}  // namespace steady::cli

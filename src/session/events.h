@@ -1,0 +1,97 @@
+// Session events, typed: one plain struct per kind. The engine, the pacer and the training
+// session produce them; the store, the JSON Lines printer and exports turn them into JSON, each
+// through event_json.h and nowhere else. The kinds and their fields are documented once, in the
+// README's event table; a test round-trips every kind through the store and the printer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sensor/sensor.h"
+
+namespace steady {
+
+// The resting baseline was measured (the first minutes of accepted beats).
+struct BaselineEvent {
+    double hr_bpm = 0;
+    double rmssd_ms = 0;
+    std::optional<double> resp_bpm;
+};
+// A surge the engine detected (sudden activation).
+struct TriggerEvent {
+    double hr_bpm = 0;
+    double rise_bpm = 0;  // fast HR minus the preceding low
+    double level = 0;     // arousal level 0-1
+};
+// The user marked a trigger.
+struct MarkEvent {
+    std::optional<double> hr_bpm;
+    std::optional<double> arousal;  // level 0-1, once the baseline exists
+};
+// A note on a mark.
+struct JournalEvent {
+    double mark_t_s = 0;  // the mark it belongs to
+    std::string what, body, thought;
+    std::optional<int> intensity;  // 0-10
+};
+// Back to calm after a detected surge.
+struct RecoveredEvent {
+    double hr_bpm = 0;
+    double recovery_s = 0;  // since the surge
+};
+// The pacer started or changed: reason "start", "arousal", "ease", "resonance", "pattern",
+// "adaptation" (switched on or off).
+struct PacerEvent {
+    std::string reason;
+    std::string pattern;
+    std::optional<double> from_count_s, count_s, cycle_s, effective_s, arousal, breathing_bpm;
+    std::optional<bool> adaptation;
+};
+struct PausedEvent {};   // the pacer paused
+struct ResumedEvent {};  // and resumed
+// Arousal stayed high for a minute with the pacer at its fastest count: 5-4-3-2-1 offered.
+struct GroundingOfferedEvent {
+    double arousal = 0;
+};
+struct GroundingAcceptedEvent {};
+struct GroundingDismissedEvent {};
+// The sensor's state changed.
+struct SensorEvent {
+    SensorState state = SensorState::disconnected;
+    std::string detail;  // what the user should know or do; may be empty
+};
+// Beats are missing before this moment (dropout, reconnect): never filled.
+struct GapEvent {
+    double missing_s = 0;  // time without beats before the event
+};
+// A kind this build does not know (a newer Steady wrote it): kept as it was.
+struct OtherEvent {
+    std::string kind;
+    std::string payload;  // JSON object text
+};
+
+using EventData =
+    std::variant<BaselineEvent, TriggerEvent, MarkEvent, JournalEvent, RecoveredEvent, PacerEvent,
+                 PausedEvent, ResumedEvent, GroundingOfferedEvent, GroundingAcceptedEvent,
+                 GroundingDismissedEvent, SensorEvent, GapEvent, OtherEvent>;
+
+struct Event {
+    double t_s = 0;  // session time
+    EventData data;
+
+    template <typename T>
+    const T* as() const {
+        return std::get_if<T>(&data);
+    }
+};
+
+// The kind's name as stored and printed: "baseline", "trigger", "mark", "journal", "recovered",
+// "pacer", "paused", "resumed", "grounding_offered", "grounding_accepted",
+// "grounding_dismissed", "sensor", "gap" (an OtherEvent keeps its own).
+std::string kind_of(const Event& e);
+// Every kind this build writes, in the README table's order (for tests and documentation).
+std::vector<std::string> event_kinds();
+
+}  // namespace steady

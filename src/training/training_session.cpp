@@ -1,0 +1,423 @@
+#include "training/training_session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+namespace steady {
+namespace {
+
+constexpr double kForever = std::numeric_limits<double>::infinity();
+
+std::string plain_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+PacerEvent change_event(const pacer::PacerChange& ch) {
+    PacerEvent p;
+    p.reason = ch.reason;
+    p.pattern = ch.pattern;
+    p.from_count_s = ch.from_count_s;
+    p.count_s = ch.to_count_s;
+    p.cycle_s = ch.cycle_s;
+    p.effective_s = ch.effective_s;
+    p.arousal = ch.arousal;
+    p.breathing_bpm = ch.breathing_bpm;
+    return p;
+}
+
+}  // namespace
+
+TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registry)
+    : plan_(std::move(plan)), shared_pacer_(std::make_shared<pacer::SharedSchedule>()) {
+    // 1. The plan alone, before anything is opened.
+    const SensorDriver& driver = registry.driver(plan_.sensor);  // SensorError: unknown
+    if (driver.live && plan_.speed != 1)
+        throw PlanError("--speed " + plain_number(plan_.speed) +
+                        " applies to the simulator and replay only; " + plan_.sensor +
+                        " is a live sensor and runs in real time (leave --speed out)");
+    if (plan_.challenge < 1 || plan_.challenge > 4)
+        throw PlanError("challenge level " + std::to_string(plan_.challenge) +
+                        " is not one of 1-4");
+    std::optional<std::int64_t> baseline_from;
+    if (plan_.baseline != "new" && plan_.baseline != "last") {
+        char* end = nullptr;
+        const long long v = std::strtoll(plan_.baseline.c_str(), &end, 10);
+        if (plan_.baseline.empty() || *end || v <= 0)
+            throw PlanError("--baseline \"" + plan_.baseline +
+                            "\": expected new, last or a session id");
+        baseline_from = v;
+    }
+    // 2. The store and the client's baseline.
+    db_ = std::make_unique<Database>(
+        plan_.db_path.empty() ? Database::default_path() : plan_.db_path, Database::Open::create);
+    client_ = plan_.client ? db_->client(*plan_.client) : db_->default_client();
+    if (plan_.baseline != "new") {
+        try {
+            baseline_ = db_->stored_baseline(client_, baseline_from);
+        } catch (const StoreError& e) {  // no such session, or another client's
+            throw PlanError(std::string("--baseline ") + plan_.baseline + ": " + e.what());
+        }
+        if (!baseline_)
+            throw PlanError("no stored baseline for " + client_.name +
+                            (baseline_from ? " in session " + plan_.baseline : std::string()) +
+                            "; record one with --baseline new (the first 2 minutes at rest)");
+    }
+    EngineConfig engine_config;
+    engine_config.recent_s = plan_.recent_s;
+    engine_config.baseline = baseline_;
+    engine_.emplace(engine_config);
+    // 3. The sensor.
+    sensor_ = registry.open(plan_.sensor, {plan_.speed});
+    info_ = sensor_->info();
+    end_s_ = plan_.duration_s > 0 ? plan_.duration_s : kForever;
+    if (info_.length_s) end_s_ = std::min(end_s_, *info_.length_s);
+    if (plan_.pacer) {
+        pacer_.emplace(plan_.pacer->pattern, plan_.pacer->adapt, 0.0);
+        publish_pacer();
+        std::weak_ptr<const pacer::SharedSchedule> weak = shared_pacer_;
+        sensor_->follow_pacer([weak](double t_s) {
+            const auto s = weak.lock();
+            return s ? s->volume(t_s) : -1.0;
+        });
+    }
+    publish(SessionView::State::ready);
+}
+
+TrainingSession::~TrainingSession() {
+    if (sensor_) sensor_->stop();
+}
+
+void TrainingSession::publish_pacer() {
+    shared_pacer_->publish(pacer_->schedule());
+    pacer_view_ = std::make_shared<const pacer::Schedule>(pacer_->schedule());
+}
+
+void TrainingSession::publish(SessionView::State state) {
+    auto v = std::make_shared<SessionView>();
+    v->state = state;
+    v->id = id();
+    v->client = client_.name;
+    v->sensor = info_;
+    v->clock = clock_ ? &*clock_ : nullptr;
+    v->end_s = end_s_;
+    v->snapshot = engine_->snapshot();
+    v->pacer = pacer_view_;
+    v->pacer_at_fastest = pacer_ && pacer_->at_fastest(reached_s_);
+    v->events = events_;
+    v->hr_history = hr_view_;
+    v->rmssd_history = rmssd_view_;
+    v->grounding_offered = grounding_pending_;
+    v->reached_s = reached_s_;
+    v->warning = last_warning_;
+    if (state == SessionView::State::ended) v->summary = summary_;
+    const std::lock_guard lock(view_mutex_);
+    view_ = std::move(v);
+}
+
+std::shared_ptr<const SessionView> TrainingSession::view() const {
+    const std::lock_guard lock(view_mutex_);
+    return view_;
+}
+
+void TrainingSession::warn(const std::string& w) {
+    last_warning_ = w;
+    if (callbacks.on_warning) callbacks.on_warning(w);
+}
+
+void TrainingSession::add_event(double t_s, EventData data) {
+    // Keep the waiting events in time order (requests may be stamped before engine events).
+    auto at = std::upper_bound(unreported_.begin(), unreported_.end(), t_s,
+                               [](double t, const Event& x) { return t < x.t_s; });
+    unreported_.insert(at, Event{t_s, std::move(data)});
+}
+
+void TrainingSession::report_events_until(double t_s) {
+    std::size_t n = 0;
+    while (n < unreported_.size() && unreported_[n].t_s <= t_s) ++n;
+    if (n == 0) return;
+    auto all = std::make_shared<std::vector<Event>>(*events_);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Event& e = unreported_[i];
+        if (callbacks.on_event) callbacks.on_event(e);
+        all->push_back(e);
+    }
+    if (recording_) recording_->add_events(std::span<const Event>(unreported_.data(), n));
+    unreported_.erase(unreported_.begin(), unreported_.begin() + static_cast<std::ptrdiff_t>(n));
+    events_ = std::move(all);
+}
+
+void TrainingSession::update_pacer(double t_s) {
+    if (!pacer_) return;
+    const Snapshot& s = engine_->current();
+    pacer::PacerInputs in;
+    in.baseline_ready = s.baseline_ready;
+    in.arousal_level = s.arousal.level;
+    if (s.coherence_peak_hz && *s.coherence_peak_hz > 0)
+        in.breathing_bpm = 60.0 * *s.coherence_peak_hz;
+    in.lf_peak_hz = s.lf_peak_hz;
+    if (auto ch = pacer_->update(t_s, in)) {
+        publish_pacer();
+        add_event(t_s, change_event(*ch));
+    }
+}
+
+// Offer 5-4-3-2-1 grounding when arousal has stayed high for a minute while the running pacer
+// is at its fastest count: it has nothing left to ease. One offer waits for an answer; after an
+// answer (or an offer) none comes for kGroundingQuietS.
+void TrainingSession::update_grounding(double t_s) {
+    const Snapshot& s = engine_->current();
+    const bool high = s.baseline_ready && s.arousal.band == ArousalBand::high;
+    if (high && pacer_ && pacer_->at_fastest(t_s)) {
+        if (high_since_s_ < 0) high_since_s_ = t_s;
+    } else {
+        high_since_s_ = -1;
+        if (!high) grounding_pending_ = false;  // the moment passed; the offer goes
+    }
+    if (!grounding_pending_ && high_since_s_ >= 0 && t_s - high_since_s_ >= kGroundingAfterS &&
+        t_s >= grounding_quiet_until_s_) {
+        grounding_pending_ = true;
+        grounding_quiet_until_s_ = t_s + kGroundingQuietS;
+        add_event(t_s, GroundingOfferedEvent{s.arousal.level});
+    }
+}
+
+void TrainingSession::report_second(double t_s) {
+    drain_outputs();
+    update_pacer(t_s);
+    update_grounding(t_s);
+    report_events_until(t_s);  // events come before the line of their second
+    const Snapshot& s = engine_->current();
+    const auto keep = [t_s](std::vector<std::pair<double, double>>& h, double v) {
+        h.emplace_back(t_s, v);
+        const auto old = std::find_if(h.begin(), h.end(),
+                                      [&](const auto& p) { return p.first >= t_s - kHistoryS; });
+        h.erase(h.begin(), old);
+    };
+    if (s.hr_bpm) keep(hr_history_, *s.hr_bpm);
+    if (s.rmssd_60s_ms) keep(rmssd_history_, *s.rmssd_60s_ms);
+    hr_view_ = std::make_shared<const std::vector<std::pair<double, double>>>(hr_history_);
+    rmssd_view_ = std::make_shared<const std::vector<std::pair<double, double>>>(rmssd_history_);
+    reached_s_ = t_s;
+    if (callbacks.on_second) {
+        std::optional<PacerReport> p;
+        if (pacer_)
+            p = PacerReport{pacer_->schedule().segment_at(t_s).pattern.name,
+                            pacer_->schedule().at(t_s)};
+        callbacks.on_second(t_s, s, p);
+    }
+}
+
+void TrainingSession::post(std::function<void(double now_s)> request) {
+    const double now = clock_ ? clock_->now_s() : 0.0;
+    const std::lock_guard lock(requests_mutex_);
+    requests_.emplace_back(now, std::move(request));
+}
+
+void TrainingSession::run_requests() {
+    std::vector<std::pair<double, std::function<void(double)>>> todo;
+    {
+        const std::lock_guard lock(requests_mutex_);
+        todo.swap(requests_);
+    }
+    for (auto& [t, f] : todo) f(t);
+}
+
+void TrainingSession::mark_trigger() {
+    post([this](double t) {
+        const Snapshot& s = engine_->current();
+        add_event(t, MarkEvent{s.hr_bpm,
+                               s.baseline_ready ? std::optional(s.arousal.level) : std::nullopt});
+    });
+}
+
+void TrainingSession::add_journal(JournalEvent note) {
+    post([this, note = std::move(note)](double t) { add_event(t, note); });
+}
+
+void TrainingSession::set_pacer_paused(bool paused) {
+    post([this, paused](double t) {
+        if (!pacer_ || paused == pacer_->schedule().paused_at(t)) return;
+        if (paused)
+            pacer_->pause(t);
+        else
+            pacer_->resume(t);
+        publish_pacer();
+        if (paused)
+            add_event(t, PausedEvent{});
+        else
+            add_event(t, ResumedEvent{});
+    });
+}
+
+void TrainingSession::set_pattern(const pacer::Pattern& pattern) {
+    post([this, pattern](double t) {
+        if (!pacer_) return;
+        const auto ch = pacer_->set_pattern(t, pattern, engine_->current().arousal.level);
+        publish_pacer();
+        add_event(t, change_event(ch));
+    });
+}
+
+void TrainingSession::set_adaptation(bool on) {
+    post([this, on](double t) {
+        if (!pacer_) return;
+        pacer_->set_enabled(on);
+        PacerEvent p;
+        p.reason = "adaptation";
+        p.pattern = pacer_->pattern().name;
+        p.adaptation = on;
+        add_event(t, std::move(p));
+    });
+}
+
+void TrainingSession::accept_grounding() {
+    post([this](double t) {
+        if (!grounding_pending_) return;
+        grounding_pending_ = false;
+        high_since_s_ = -1;
+        grounding_quiet_until_s_ = t + kGroundingQuietS;
+        add_event(t, GroundingAcceptedEvent{});
+    });
+}
+
+void TrainingSession::dismiss_grounding() {
+    post([this](double t) {
+        if (!grounding_pending_) return;
+        grounding_pending_ = false;
+        high_since_s_ = -1;
+        grounding_quiet_until_s_ = t + kGroundingQuietS;
+        add_event(t, GroundingDismissedEvent{});
+    });
+}
+
+void TrainingSession::drain_outputs() {
+    const std::vector<PlacedBeat> beats = engine_->take_beats();
+    if (callbacks.on_beat)
+        for (const PlacedBeat& b : beats) callbacks.on_beat(b);
+    beats_.insert(beats_.end(), beats.begin(), beats.end());
+    if (recording_) recording_->add_beats(beats);
+    for (Event& e : engine_->take_events()) add_event(e.t_s, std::move(e.data));
+}
+
+void TrainingSession::start() {
+    if (clock_) return;
+    clock_.emplace(plan_.speed);  // session time 0 is now
+    try {
+        sensor_->start(out_, *clock_);
+    } catch (...) {
+        clock_.reset();
+        throw;
+    }
+    recording_ = db_->begin_recording(client_, info_.id, plan_.challenge);
+    if (pacer_) {
+        const pacer::Pattern& p = pacer_->pattern();
+        const double count = pacer_->schedule().segment_at(0).count_s;
+        PacerEvent e;
+        e.reason = "start";
+        e.pattern = p.name;
+        e.count_s = count;
+        e.cycle_s = p.cycle_s(count);
+        e.adaptation = pacer_->config().enabled;
+        add_event(0, std::move(e));
+    }
+    publish(SessionView::State::running);
+}
+
+const SessionSummary& TrainingSession::run() {
+    start();
+    const double end_s = end_s_;
+    const auto report_until = [&](double t_s) {
+        while (next_second_ <= t_s && next_second_ <= end_s) {
+            report_second(next_second_);
+            next_second_ += 1;
+        }
+    };
+    std::uint64_t dropped_reported = 0;
+    auto last_commit = std::chrono::steady_clock::now();
+    const auto commit = [&] {
+        const auto err = recording_->commit();
+        if (err && *err != last_warning_) warn(*err);
+        if (!err) last_warning_.clear();
+    };
+    // How long past a second to wait for stragglers before reporting it without them: 2 s of
+    // session time, or half a real second at high speed (a thread may lag that much).
+    const double slack_s = std::max(kSlackS, 0.5 * plan_.speed);
+    const auto idle_sleep =
+        std::chrono::duration<double>(std::clamp(0.02 / plan_.speed, 0.001, 0.02));
+    bool ended = false;
+    while (!stop_ && !ended) {
+        bool idle = true;
+        run_requests();
+        while (auto s = out_.status.pop()) {
+            engine_->on_status(*s);
+            idle = false;
+        }
+        while (auto b = out_.beats.pop()) {
+            idle = false;
+            if (b->arrival_s > end_s) {
+                ended = true;
+                break;
+            }
+            report_until(b->arrival_s - 1e-9);  // seconds strictly before this beat
+            engine_->on_beat(*b);
+        }
+        if (out_.beats.dropped() != dropped_reported) {
+            dropped_reported = out_.beats.dropped();
+            engine_->set_dropped(dropped_reported);
+            warn(std::to_string(dropped_reported) +
+                 " beats dropped: the engine fell behind the sensor");
+        }
+        const double now = clock_->now_s();
+        report_until(now - slack_s);
+        if (now >= end_s + slack_s) ended = true;
+        if (sensor_->finished() && idle) {
+            // A finite source ran dry: report up to its last beat and stop.
+            report_until(engine_->current().t_s);
+            ended = true;
+        }
+        drain_outputs();
+        if (!idle || !unreported_.empty()) publish(SessionView::State::running);
+        if (std::chrono::steady_clock::now() - last_commit >
+            std::chrono::duration<double>(kCommitEveryRealS)) {
+            commit();
+            last_commit = std::chrono::steady_clock::now();
+        }
+        // Nothing to do: sleep. 20 ms at 1x (a strap sends once a second; the window redraws
+        // from views anyway), down to 1 ms at high speed so the rings never fill.
+        if (idle && !ended) std::this_thread::sleep_for(idle_sleep);
+    }
+    sensor_->stop();
+    // Whatever is still in the rings arrived before the stop: keep it.
+    while (auto s = out_.status.pop()) engine_->on_status(*s);
+    while (auto b = out_.beats.pop()) {
+        if (b->arrival_s > end_s) break;
+        report_until(b->arrival_s - 1e-9);
+        engine_->on_beat(*b);
+    }
+    if (std::isfinite(end_s) && !stop_) report_until(end_s);
+    run_requests();
+    drain_outputs();
+    report_events_until(kForever);
+    const double reached = std::min(end_s, std::max(engine_->current().t_s, next_second_ - 1));
+    reached_s_ = reached;
+    info_ = sensor_->info();
+    try {
+        recording_->set_sensor(info_.id);
+    } catch (const StoreError&) {
+        // the session keeps the spec it started with
+    }
+    summary_ = summarize_session(beats_, *events_, reached, plan_.challenge);
+    if (auto err = recording_->finish(reached, summary_))
+        warn(*err);
+    else
+        stored_ = true;
+    publish(SessionView::State::ended);
+    return summary_;
+}
+
+}  // namespace steady

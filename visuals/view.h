@@ -1,0 +1,138 @@
+// What the window's views share: the frame they draw (the session's published view and the
+// moment to draw), the window's own UI state, and the controller they send commands to. Views
+// are free functions, one file per part of the window; none owns data (Tracy's TracyView_*.cpp
+// over one model). The session lives in src/training; the window never runs one itself.
+#pragma once
+
+#include <imgui.h>
+
+#include <deque>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+#include "session/store.h"
+#include "training/session_view.h"
+
+namespace steady::ui {
+
+struct Fonts {
+    ImFont* body = nullptr;
+    ImFont* number = nullptr;  // the side panels' large figures
+    ImFont* phase = nullptr;
+    ImFont* count = nullptr;
+};
+
+struct JournalDraft {
+    bool open = false;
+    double mark_t_s = 0;
+    char what[256] = {};
+    char body[128] = {};
+    char thought[256] = {};
+    int intensity = 5;
+};
+
+// A summary on screen: the session just ended, or one opened from the Sessions list.
+struct ShownSummary {
+    StoredSession session;
+    SessionSummary summary;
+    std::vector<Event> events;
+};
+
+// The window's own state (what is open, drafts, the smoothed colour), on the main thread.
+struct UiState {
+    bool focus = false;
+    bool fullscreen = false;
+    bool picker_open = false;
+    bool settings_open = false;
+    bool sessions_open = false;
+    JournalDraft journal;
+    int grounding_step = -1;  // -1: not showing; 0-4: the 5-4-3-2-1 steps
+    // Arousal for the colour, smoothed over session time (not frames): time constant kColourS.
+    float colour_level = 0;
+    double colour_at_s = -1;
+    std::string notice;  // a line under the top bar
+    std::string error;   // shown in its own window until dismissed (a sensor that failed)
+    std::optional<ShownSummary> summary;
+    bool quit_after_summary = false;  // the window was closed mid-session
+    struct PastRow {
+        StoredSession session;
+        SessionSummary summary;
+    };
+    std::vector<PastRow> past;  // the Sessions list, loaded when it opens
+    // The sensor picker's scan, off the UI thread.
+    std::future<std::pair<std::vector<SensorInfo>, std::vector<std::string>>> scan;
+    std::vector<SensorInfo> scan_result;
+    std::vector<std::string> scan_problems;
+    char replay_path[512] = {};
+};
+
+// Commands from the views. The window (TrainerApp) carries them out.
+class Controller {
+  public:
+    virtual ~Controller() = default;
+    virtual void toggle_pause() = 0;
+    virtual void mark_trigger() = 0;  // also opens the note
+    virtual void save_journal(const JournalEvent& note) = 0;
+    virtual void start_session(const std::string& spec) = 0;  // ends the running one first
+    virtual void end_session() = 0;
+    virtual void set_pattern(const pacer::Pattern& p) = 0;
+    virtual void set_adaptation(bool on) = 0;
+    virtual void accept_grounding() = 0;
+    virtual void dismiss_grounding() = 0;
+    virtual void start_scan() = 0;
+    virtual void open_sessions() = 0;             // loads the list
+    virtual void open_past(std::int64_t id) = 0;  // shows its summary
+    virtual void settings_changed() = 0;          // saves the settings file
+    virtual void audio_changed() = 0;
+};
+
+// One frame's input to the views.
+struct Frame {
+    const SessionView* view = nullptr;  // null: no session (ended, or none yet)
+    const Snapshot& snap;
+    double t_s = 0;                    // the moment drawn (session time)
+    std::optional<pacer::Point> pace;  // the pacer there; empty without a pacer
+    const Fonts& fonts;
+    UiState& ui;
+    Config& config;
+    const std::string& config_path;
+    Controller& ctl;
+    // Set by draw_window for the overlays: the tachogram's area (where the note goes).
+    ImVec2 tacho_pos{}, tacho_size{};
+    bool live() const { return view && view->state != SessionView::State::ended; }
+    bool simulated() const { return view && view->sensor.transport == "sim"; }
+    ImVec4 pacer_colour() const;  // by arousal, neutral before the baseline
+};
+
+constexpr double kColourS = 2.0;     // colour smoothing, session seconds
+constexpr double kTachogramS = 120;  // the tachogram's span
+
+// [views] one function per part; each in its own file.
+void draw_window(Frame& f);  // layout: top bar, pacer, panels, tachogram, overlays
+void draw_top_bar(Frame& f);
+void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large);
+void draw_left_panels(Frame& f);
+void draw_right_panels(Frame& f);
+void draw_tachogram(Frame& f, const ImVec2& pos, const ImVec2& size);
+void draw_picker(Frame& f);
+void draw_journal(Frame& f);
+void draw_grounding(Frame& f);
+void draw_settings(Frame& f);
+void draw_summary(Frame& f);
+void draw_sessions(Frame& f);
+void draw_error(Frame& f);
+
+// Small shared widgets (widgets.cpp).
+std::string clock_text(double s);
+std::string fmt(const char* f, double v);
+void centered_text(ImDrawList* dl, ImFont* font, const ImVec2& centre, ImU32 col, const char* text);
+void sparkline(const std::vector<std::pair<double, double>>* pts, double now_s, double span_s,
+               const ImVec4& colour, float height);
+void zone_bar(float value, float max, const std::vector<std::pair<float, ImVec4>>& zones,
+              float height);
+
+}  // namespace steady::ui
