@@ -35,10 +35,18 @@ void AudioCues::cue(pacer::Phase phase) {
     // Inhale rises, exhale falls, holds are a single quiet note.
     double f = 0, glide = 0;
     switch (phase) {
-        case pacer::Phase::inhale: f = 392, glide = 523; break;
-        case pacer::Phase::hold: f = 523, glide = 523; break;
-        case pacer::Phase::exhale: f = 392, glide = 294; break;
-        case pacer::Phase::hold_out: f = 294, glide = 294; break;
+        case pacer::Phase::inhale:
+            f = 392, glide = 523;
+            break;
+        case pacer::Phase::hold:
+            f = 523, glide = 523;
+            break;
+        case pacer::Phase::exhale:
+            f = 392, glide = 294;
+            break;
+        case pacer::Phase::hold_out:
+            f = 294, glide = 294;
+            break;
     }
     SDL_LockAudioDevice(device_);
     freq_hz_ = f;

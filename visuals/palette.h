@@ -44,12 +44,18 @@ inline ImVec4 mix(const ImVec4& a, const ImVec4& b, float t) {
             a.w + (b.w - a.w) * t};
 }
 
-// A continuous colour for an arousal level 0-1: calm blue below 0.35, amber around 0.5, rose
-// from 0.65 (the bands of engine/arousal.h).
+// The colour for an arousal level 0-1: the band's own colour (calm below 0.35, activated to
+// 0.65, high above: engine/arousal.h), blending only within 0.03 of a boundary. A wide blend
+// passes blue and amber through a muddy olive that names no band.
 inline ImVec4 arousal_colour(float level) {
-    if (level < 0.35f) return kCalm;
-    if (level < 0.5f) return mix(kCalm, kActivated, (level - 0.35f) / 0.15f);
-    return mix(kActivated, kHigh, (level - 0.5f) / 0.15f);
+    constexpr float kBlend = 0.03f;
+    if (level < 0.35f - kBlend) return kCalm;
+    if (level < 0.35f + kBlend)
+        return mix(kCalm, kActivated, (level - 0.35f + kBlend) / (2 * kBlend));
+    if (level < 0.65f - kBlend) return kActivated;
+    if (level < 0.65f + kBlend)
+        return mix(kActivated, kHigh, (level - 0.65f + kBlend) / (2 * kBlend));
+    return kHigh;
 }
 
 inline ImU32 u32(const ImVec4& c, float alpha = 1.0f) {

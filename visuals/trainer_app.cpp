@@ -136,7 +136,7 @@ void TrainerApp::load_fonts(float scale) {
     if (std::filesystem::exists(kFontPath)) {
         fonts_.body = io.Fonts->AddFontFromFileTTF(kFontPath, 17.0f * scale);
         const char* bold = std::filesystem::exists(kBoldFontPath) ? kBoldFontPath : kFontPath;
-        fonts_.number = io.Fonts->AddFontFromFileTTF(bold, 30.0f * scale);
+        fonts_.number = io.Fonts->AddFontFromFileTTF(bold, 34.0f * scale);
         fonts_.phase = io.Fonts->AddFontFromFileTTF(bold, 44.0f * scale);
         fonts_.count = io.Fonts->AddFontFromFileTTF(bold, 96.0f * scale);
     } else {  // ImGui's built-in font, scaled (fonts-dejavu-core gives a better one)
@@ -496,6 +496,7 @@ bool TrainerApp::step() {
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     Frame frame{running_ ? view.get() : nullptr,
+                !running_ && view != nullptr,
                 snap,
                 t,
                 running_ ? pace : std::nullopt,

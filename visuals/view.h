@@ -93,6 +93,7 @@ class Controller {
 // One frame's input to the views.
 struct Frame {
     const SessionView* view = nullptr;  // null: no session (ended, or none yet)
+    bool ended = false;                 // no session now, but one ran
     const Snapshot& snap;
     double t_s = 0;                    // the moment drawn (session time)
     std::optional<pacer::Point> pace;  // the pacer there; empty without a pacer

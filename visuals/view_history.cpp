@@ -33,7 +33,7 @@ void draw_summary(Frame& f) {
     const SessionSummary& s = sh.summary;
     const float em = ImGui::GetFontSize();
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({em * 32, 0});
+    ImGui::SetNextWindowSize({em * 36, 0});
     bool open = true;
     const std::string title = "Session " + std::to_string(sh.session.id) + "###summary";
     ImGui::Begin(title.c_str(), &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize);
@@ -42,6 +42,8 @@ void draw_summary(Frame& f) {
     if (sh.session.sensor.rfind("sim", 0) == 0)
         ImGui::TextColored(kActivated, "Simulated data, not a person's heart.");
     if (ImGui::BeginTable("##summary", 2)) {
+        ImGui::TableSetupColumn("##k", ImGuiTableColumnFlags_WidthFixed, em * 11);
+        ImGui::TableSetupColumn("##v", ImGuiTableColumnFlags_WidthStretch);
         const auto row = [](const char* k, const std::string& v) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();

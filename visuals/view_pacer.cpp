@@ -31,7 +31,8 @@ void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large) {
     const ImVec2 c{pos.x + size.x / 2, pos.y + size.y * (large ? 0.45f : 0.44f)};
     const float room = std::min(size.x, size.y) * (large ? 0.40f : 0.38f);
     if (!f.view) {
-        centered_text(dl, f.fonts.phase, c, u32(kDim), "Session ended");
+        centered_text(dl, f.fonts.phase, c, u32(kDim),
+                      f.ended ? "Session ended" : "No session running");
         return;
     }
     if (f.simulated())

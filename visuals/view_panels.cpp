@@ -19,6 +19,11 @@ void big_number(const Frame& f, const std::string& value, const char* unit) {
     ImGui::TextDisabled("%s", unit);
 }
 
+// Chart heights grow with the column's height, so a large window fills its panels.
+float chart_h(float share, float min_em) {
+    return std::max(ImGui::GetFontSize() * min_em, ImGui::GetWindowHeight() * share);
+}
+
 constexpr double kSlowPaceBpm = 6;  // below this a 64-s window resolves breathing too coarsely
 
 }  // namespace
@@ -36,20 +41,23 @@ void draw_left_panels(Frame& f) {
             ImGui::SameLine();
             ImGui::TextDisabled("%s", d > 1 ? "rising" : d < -1 ? "falling" : "steady");
         }
-        sparkline(hr, f.t_s, kTachogramS, kText, em * 3.0f);
+        sparkline(hr, f.t_s, kTachogramS, kText, chart_h(0.16f, 3.0f));
         ImGui::TextDisabled("last 2 minutes");
     }
     if (ImGui::CollapsingHeader("RMSSD", ImGuiTreeNodeFlags_DefaultOpen)) {
         big_number(f, s.rmssd_60s_ms ? fmt("%.1f", *s.rmssd_60s_ms) : "--", "ms, last 60 s");
-        sparkline(v ? v->rmssd_history.get() : nullptr, f.t_s, kTachogramS, kCalm, em * 2.4f);
+        sparkline(v ? v->rmssd_history.get() : nullptr, f.t_s, kTachogramS, kCalm,
+                  chart_h(0.12f, 2.4f));
     }
     if (ImGui::CollapsingHeader("Arousal", ImGuiTreeNodeFlags_DefaultOpen)) {
         if (!s.baseline_ready) {
             ImGui::TextWrapped("Measuring your resting baseline (first 2 minutes)...");
         } else {
             ImGui::PushFont(f.fonts.number);
-            ImGui::TextColored(arousal_colour(static_cast<float>(s.arousal.level)), "%s",
-                               to_string(s.arousal.band));
+            const ImVec4 band = s.arousal.band == ArousalBand::calm        ? kCalm
+                                : s.arousal.band == ArousalBand::activated ? kActivated
+                                                                           : kHigh;
+            ImGui::TextColored(band, "%s", to_string(s.arousal.band));
             ImGui::PopFont();
             ImGui::SameLine();
             ImGui::AlignTextToFramePadding();
@@ -114,7 +122,7 @@ void draw_right_panels(Frame& f) {
     }
     if (ImGui::CollapsingHeader("Spectrum, last 64 s", ImGuiTreeNodeFlags_DefaultOpen)) {
         const ImVec2 pos = ImGui::GetCursorScreenPos();
-        const float w = ImGui::GetContentRegionAvail().x, h = em * 6;
+        const float w = ImGui::GetContentRegionAvail().x, h = chart_h(0.25f, 6.0f);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(pos, {pos.x + w, pos.y + h}, u32(kBackground, 0.6f), 3);
         const double max_hz = 0.5;

@@ -403,7 +403,9 @@ const SessionSummary& TrainingSession::run() {
     run_requests();
     drain_outputs();
     report_events_until(kForever);
-    const double reached = std::min(end_s, std::max(engine_->current().t_s, next_second_ - 1));
+    // Ended by the user: the session lasted until then, beats or not.
+    const double until = std::max(engine_->current().t_s, next_second_ - 1);
+    const double reached = std::min(end_s, stop_ ? std::max(until, clock_->now_s()) : until);
     reached_s_ = reached;
     info_ = sensor_->info();
     try {

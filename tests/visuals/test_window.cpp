@@ -177,3 +177,65 @@ TEST_CASE("without a display the window says so and names steady record", "[gui]
     CHECK(r.err.find("no display") != std::string::npos);
     CHECK(r.err.find("steady record") != std::string::npos);
 }
+
+TEST_CASE("closing the window mid-session shows the summary first, and closing again quits",
+          "[gui][session]") {
+    test::TempDir dir;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+    TrainerOptions o;
+    o.sensor = "sim:calm";
+    o.speed = 20;
+    o.db = dir / "s.db";
+    o.no_audio = true;
+    ui::TrainerApp app(o, sensor_registry());
+    while (app.session_time() < 30) {
+        REQUIRE(app.step());
+        SDL_Delay(5);
+    }
+    SDL_Event close{};
+    close.type = SDL_QUIT;
+    SDL_PushEvent(&close);
+    REQUIRE(app.step());  // still open: the summary shows
+    CHECK(app.summary_open());
+    const auto view = app.session_view();
+    REQUIRE(view);
+    CHECK(view->state == SessionView::State::ended);
+    REQUIRE(view->summary);
+    CHECK(view->summary->duration_s >= 30);
+    Database db(dir / "s.db", Database::Open::existing);
+    CHECK(db.list().at(0).state == "complete");
+    SDL_PushEvent(&close);
+    CHECK_FALSE(app.step());  // the second close quits
+}
+
+TEST_CASE("a sensor that fails to start says so in a window, and the Sessions list opens past ones",
+          "[gui][session]") {
+    test::TempDir dir;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+    TrainerOptions o;
+    o.sensor = "replay:" + (dir / "missing.csv");
+    o.db = dir / "s.db";
+    o.no_audio = true;
+    {
+        ui::TrainerApp app(o, sensor_registry());
+        REQUIRE(app.step());
+        CHECK(app.error_open());
+        CHECK(app.session_id() == 0);
+        // From there the simulator runs, as the window's button does.
+        app.start_session("sim:calm");
+        REQUIRE(app.step());
+        CHECK_FALSE(app.error_open());
+        CHECK(app.session_id() == 1);
+        app.end_session();
+        CHECK(app.summary_open());
+    }
+    o.sensor = "sim:calm";
+    o.open = "sessions";
+    ui::TrainerApp app(o, sensor_registry());
+    REQUIRE(app.step());
+    app.open_past(1);  // a row's click
+    REQUIRE(app.step());
+    CHECK(app.summary_open());
+}
