@@ -104,7 +104,7 @@ void draw_sessions(Frame& f) {
     const float em = ImGui::GetFontSize();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({std::min(em * 48, vp->Size.x * 0.95f), em * 24}, ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize({std::min(em * 56, vp->Size.x * 0.95f), em * 24}, ImGuiCond_Appearing);
     if (!ImGui::Begin("Sessions", &ui.sessions_open, ImGuiWindowFlags_NoCollapse)) {
         ImGui::End();
         return;
@@ -115,8 +115,8 @@ void draw_sessions(Frame& f) {
     ImGui::TextDisabled("Newest first; click a row for its summary and journal notes.");
     if (!ui.past.empty() && ImGui::BeginTable("##past", 7, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        for (const char* h : {"date (UTC)", "client", "duration", "triggers (marked, found)",
-                              "recovered in", "coherence high", "sensor"})
+        for (const char* h : {"date (UTC)", "client", "duration", "marked / found", "recovered in",
+                              "coherence high", "sensor"})
             ImGui::TableSetupColumn(h);
         ImGui::TableHeadersRow();
         for (auto it = ui.past.rbegin(); it != ui.past.rend(); ++it) {  // newest first
@@ -134,7 +134,7 @@ void draw_sessions(Frame& f) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(clock_text(s.duration_s).c_str());
             ImGui::TableNextColumn();
-            ImGui::Text("%d, %d", m.triggers_marked, m.surges_detected);
+            ImGui::Text("%d / %d", m.triggers_marked, m.surges_detected);
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(recoveries(m.recovery_s).c_str());
             ImGui::TableNextColumn();
