@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/clock_text.h"
 #include "app/config.h"
 #include "session/store.h"
 #include "training/session_view.h"
@@ -128,7 +129,6 @@ void draw_sessions(Frame& f);
 void draw_error(Frame& f);
 
 // Small shared widgets (widgets.cpp).
-std::string clock_text(double s);
 std::string fmt(const char* f, double v);
 void centered_text(ImDrawList* dl, ImFont* font, const ImVec2& centre, ImU32 col, const char* text);
 void sparkline(const std::vector<std::pair<double, double>>* pts, double now_s, double span_s,

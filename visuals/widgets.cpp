@@ -8,16 +8,6 @@
 
 namespace steady::ui {
 
-std::string clock_text(double s) {
-    const long v = std::max(0L, static_cast<long>(s));
-    char buf[32];
-    if (v >= 3600)
-        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", v / 3600, v / 60 % 60, v % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%02ld:%02ld", v / 60, v % 60);
-    return buf;
-}
-
 std::string fmt(const char* f, double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, f, v);

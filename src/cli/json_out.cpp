@@ -71,16 +71,6 @@ void round_numbers(Json& j) {
     round_under(j, "");
 }
 
-std::string clock_text(double s) {
-    const long v = std::lround(std::max(0.0, s));
-    char buf[32];
-    if (v >= 3600)
-        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", v / 3600, v / 60 % 60, v % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%ld:%02ld", v / 60, v % 60);
-    return buf;
-}
-
 Json second_line(double t_s, const Snapshot& s, const std::optional<PacerReport>& p) {
     Json j;
     j["t_s"] = t_s;

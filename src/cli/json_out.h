@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "app/clock_text.h"
 #include "engine/snapshot.h"
 #include "session/events.h"
 #include "session/store.h"
@@ -32,7 +33,5 @@ nlohmann::ordered_json session_json(const StoredSession& s, const SessionSummary
 // The same for people: a short block, then the journal notes.
 std::string session_text(const StoredSession& s, const SessionSummary& summary,
                          const std::vector<Event>& events);
-// "12:05" or "1:02:05".
-std::string clock_text(double s);
 
 }  // namespace steady::cli

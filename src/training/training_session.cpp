@@ -275,23 +275,16 @@ void TrainingSession::set_adaptation(bool on) {
     });
 }
 
-void TrainingSession::accept_grounding() {
-    post([this](double t) {
+void TrainingSession::answer_grounding(bool accepted) {
+    post([this, accepted](double t) {
         if (!grounding_pending_) return;
         grounding_pending_ = false;
         high_since_s_ = -1;
         grounding_quiet_until_s_ = t + kGroundingQuietS;
-        add_event(t, GroundingAcceptedEvent{});
-    });
-}
-
-void TrainingSession::dismiss_grounding() {
-    post([this](double t) {
-        if (!grounding_pending_) return;
-        grounding_pending_ = false;
-        high_since_s_ = -1;
-        grounding_quiet_until_s_ = t + kGroundingQuietS;
-        add_event(t, GroundingDismissedEvent{});
+        if (accepted)
+            add_event(t, GroundingAcceptedEvent{});
+        else
+            add_event(t, GroundingDismissedEvent{});
     });
 }
 

@@ -99,8 +99,8 @@ class TrainingSession {
     void set_pacer_paused(bool paused);
     void set_pattern(const pacer::Pattern& pattern);
     void set_adaptation(bool on);
-    void accept_grounding();
-    void dismiss_grounding();
+    void accept_grounding() { answer_grounding(true); }
+    void dismiss_grounding() { answer_grounding(false); }
 
     // The latest view; safe from any thread.
     std::shared_ptr<const SessionView> view() const;
@@ -127,6 +127,7 @@ class TrainingSession {
     void add_event(double t_s, EventData data);
     void post(std::function<void(double now_s)> request);
     void run_requests();
+    void answer_grounding(bool accepted);
     void publish_pacer();
     void publish(SessionView::State state);
     void warn(const std::string& w);
