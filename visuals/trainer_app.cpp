@@ -482,6 +482,11 @@ bool TrainerApp::step() {
         ui_.journal.mark_t_s == 0)
         mark_trigger();
 
+    // A session that ended by itself (the scenario's story, a replay's last beat) shows its
+    // summary as if ended by hand.
+    if (running_ && running_->session->view()->state == SessionView::State::ended &&
+        options_.screenshot.empty())
+        end_session();
     const std::shared_ptr<const SessionView> view = session_view();
     static const Snapshot kEmpty{};
     const Snapshot& snap = view && view->snapshot ? *view->snapshot : kEmpty;

@@ -79,6 +79,8 @@ TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registr
     if (plan_.pacer) {
         pacer_.emplace(plan_.pacer->pattern, plan_.pacer->adapt, 0.0);
         publish_pacer();
+    }
+    if (plan_.pacer && info_.follows_pacer) {  // a simulated person who breathes with it
         std::weak_ptr<const pacer::SharedSchedule> weak = shared_pacer_;
         sensor_->follow_pacer([weak](double t_s) {
             const auto s = weak.lock();
