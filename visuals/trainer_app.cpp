@@ -136,9 +136,15 @@ void TrainerApp::load_fonts(float scale) {
     if (std::filesystem::exists(kFontPath)) {
         fonts_.body = io.Fonts->AddFontFromFileTTF(kFontPath, 17.0f * scale);
         const char* bold = std::filesystem::exists(kBoldFontPath) ? kBoldFontPath : kFontPath;
-        fonts_.number = io.Fonts->AddFontFromFileTTF(bold, 34.0f * scale);
-        fonts_.phase = io.Fonts->AddFontFromFileTTF(bold, 44.0f * scale);
-        fonts_.count = io.Fonts->AddFontFromFileTTF(bold, 96.0f * scale);
+        // Large type needs no horizontal oversampling, and only the glyphs it shows: the atlas
+        // (kept by ImGui and by the GL driver) stays a few MB instead of tens.
+        static const ImWchar kBasicLatin[] = {0x0020, 0x007E, 0};
+        static const ImWchar kDigits[] = {0x0020, 0x0040, 0};  // digits and punctuation
+        ImFontConfig large;
+        large.OversampleH = 1;
+        fonts_.number = io.Fonts->AddFontFromFileTTF(bold, 34.0f * scale, &large, kBasicLatin);
+        fonts_.phase = io.Fonts->AddFontFromFileTTF(bold, 44.0f * scale, &large, kBasicLatin);
+        fonts_.count = io.Fonts->AddFontFromFileTTF(bold, 96.0f * scale, &large, kDigits);
     } else {  // ImGui's built-in font, scaled (fonts-dejavu-core gives a better one)
         ImFontConfig c;
         c.SizePixels = 13.0f * scale;
