@@ -39,10 +39,16 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     config_ = options_.config.empty() ? load_config(config_path_)
                                       : load_config(config_path_, true);  // ConfigError
     if (options_.db.empty() && config_.db) options_.db = *config_.db;
-    // The plan's own mistakes (a live sensor at another speed) stop before any window opens.
-    if (!options_.sensor.empty() && options_.speed != 1 && registry_.driver(options_.sensor).live)
-        throw PlanError("--speed applies to the simulator and replay only; " + options_.sensor +
-                        " is a live sensor and runs in real time (leave --speed out)");
+    // The plan's own mistakes (a live sensor at another speed, a bad --baseline) stop before
+    // any window opens.
+    if (!options_.sensor.empty()) {
+        SessionPlan plan;
+        plan.sensor = options_.sensor;
+        plan.speed = options_.speed;
+        plan.challenge = config_.window.challenge;
+        plan.baseline = options_.baseline.empty() ? "new" : options_.baseline;
+        TrainingSession::check(plan, registry_);
+    }
     db_ = std::make_unique<Database>(options_.db.empty() ? Database::default_path() : options_.db,
                                      Database::Open::create);
     init_window();

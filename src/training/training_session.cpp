@@ -32,26 +32,27 @@ PacerEvent change_event(const pacer::PacerChange& ch) {
 
 }  // namespace
 
+std::optional<std::int64_t> TrainingSession::check(const SessionPlan& plan,
+                                                   const SensorRegistry& registry) {
+    const SensorDriver& driver = registry.driver(plan.sensor);  // SensorError: unknown
+    if (driver.live && plan.speed != 1)
+        throw PlanError("--speed " + plain_number(plan.speed) +
+                        " applies to the simulator and replay only; " + plan.sensor +
+                        " is a live sensor and runs in real time (leave --speed out)");
+    if (plan.challenge < 1 || plan.challenge > 4)
+        throw PlanError("challenge level " + std::to_string(plan.challenge) + " is not one of 1-4");
+    if (plan.baseline == "new" || plan.baseline == "last") return std::nullopt;
+    char* end = nullptr;
+    const long long v = std::strtoll(plan.baseline.c_str(), &end, 10);
+    if (plan.baseline.empty() || *end || v <= 0)
+        throw PlanError("--baseline \"" + plan.baseline + "\": expected new, last or a session id");
+    return v;
+}
+
 TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registry)
     : plan_(std::move(plan)), shared_pacer_(std::make_shared<pacer::SharedSchedule>()) {
     // 1. The plan alone, before anything is opened.
-    const SensorDriver& driver = registry.driver(plan_.sensor);  // SensorError: unknown
-    if (driver.live && plan_.speed != 1)
-        throw PlanError("--speed " + plain_number(plan_.speed) +
-                        " applies to the simulator and replay only; " + plan_.sensor +
-                        " is a live sensor and runs in real time (leave --speed out)");
-    if (plan_.challenge < 1 || plan_.challenge > 4)
-        throw PlanError("challenge level " + std::to_string(plan_.challenge) +
-                        " is not one of 1-4");
-    std::optional<std::int64_t> baseline_from;
-    if (plan_.baseline != "new" && plan_.baseline != "last") {
-        char* end = nullptr;
-        const long long v = std::strtoll(plan_.baseline.c_str(), &end, 10);
-        if (plan_.baseline.empty() || *end || v <= 0)
-            throw PlanError("--baseline \"" + plan_.baseline +
-                            "\": expected new, last or a session id");
-        baseline_from = v;
-    }
+    const std::optional<std::int64_t> baseline_from = check(plan_, registry);
     // 2. The store and the client's baseline.
     db_ = std::make_unique<Database>(
         plan_.db_path.empty() ? Database::default_path() : plan_.db_path, Database::Open::create);

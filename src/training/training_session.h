@@ -80,6 +80,11 @@ class TrainingSession {
     // speed), SensorError or StoreError, each saying what to do.
     TrainingSession(SessionPlan plan, const SensorRegistry& registry);
     ~TrainingSession();
+    // The checks of the plan alone (the first step above), for a caller that wants them before
+    // it opens anything of its own (the window, before its window). Returns the baseline's
+    // session id when the plan names one.
+    static std::optional<std::int64_t> check(const SessionPlan& plan,
+                                             const SensorRegistry& registry);
     TrainingSession(const TrainingSession&) = delete;
     TrainingSession& operator=(const TrainingSession&) = delete;
 
