@@ -23,14 +23,9 @@ double clamp01(double v) {
 }
 }  // namespace
 
-std::optional<ArousalEvent> ArousalTracker::update(double t_s, double rr_ms, double hr_30s_bpm,
-                                                   std::optional<double> rmssd_30s_ms,
-                                                   std::optional<double> resp_bpm) {
-    fast_.emplace_back(t_s, rr_ms);
-    while (t_s - fast_.front().first > kFastWindowS) fast_.pop_front();
-    hr_trail_.emplace_back(t_s, hr_30s_bpm);
-    while (t_s - hr_trail_.front().first > kTriggerLookbackS) hr_trail_.pop_front();
-    if (!baseline_) return std::nullopt;
+void ArousalTracker::update(double hr_30s_bpm, std::optional<double> rmssd_30s_ms,
+                            std::optional<double> resp_bpm) {
+    if (!baseline_) return;
 
     // Weighted mean of the parts that are measurable now; a missing part's weight is shared out.
     const Baseline& b = *baseline_;
@@ -59,26 +54,6 @@ std::optional<ArousalEvent> ArousalTracker::update(double t_s, double rr_ms, dou
     else if (old == ArousalBand::activated && level < kCalmBelow - kHysteresis)
         band = ArousalBand::calm;
     arousal_.band = band;
-
-    double fast_sum = 0;
-    for (const auto& f : fast_) fast_sum += f.second;
-    const double fast_hr = 60000.0 * static_cast<double>(fast_.size()) / fast_sum;
-    if (armed_ && band != ArousalBand::calm) {
-        double low = hr_trail_.front().second;
-        for (const auto& h : hr_trail_) low = std::min(low, h.second);
-        if (fast_hr - low >= kTriggerRiseBpm) {
-            armed_ = false;
-            trigger_at_s_ = t_s;
-            return ArousalEvent{ArousalEvent::Kind::trigger, t_s, fast_hr, fast_hr - low};
-        }
-    }
-    if (!armed_ && band == ArousalBand::calm) {
-        armed_ = true;
-        ArousalEvent e{ArousalEvent::Kind::recovered, t_s, hr_30s_bpm};
-        e.recovery_s = t_s - trigger_at_s_.value_or(t_s);
-        return e;
-    }
-    return std::nullopt;
 }
 
 }  // namespace steady

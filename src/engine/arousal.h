@@ -16,13 +16,9 @@
 // Bands: calm < 0.35 <= activated < 0.65 <= high (a rest-level HR wander of +-5 bpm stays calm),
 // with 0.05 hysteresis so the band does not flicker.
 //
-// A trigger (sudden activation) is reported when heart rate over the last kFastWindowS rises at
-// least kTriggerRiseBpm above the lowest 30-s heart rate of the preceding kTriggerLookbackS and
-// the level reaches `activated`. It re-arms once the band is back to calm; that moment is
-// reported as a recovery with its duration (the figure a user watches shrink over weeks).
+// Triggers and recovery are found on heart rate alone, once a second (recovery/episodes.h).
 #pragma once
 
-#include <deque>
 #include <optional>
 #include <string>
 
@@ -42,14 +38,6 @@ struct Arousal {
     ArousalBand band = ArousalBand::calm;
 };
 
-struct ArousalEvent {
-    enum class Kind { trigger, recovered } kind;
-    double t_s;
-    double hr_bpm;
-    double rise_bpm = 0;    // trigger: fast HR minus the preceding low
-    double recovery_s = 0;  // recovered: time since the trigger
-};
-
 class ArousalTracker {
   public:
     static constexpr double kHrSpanBpm = 25;
@@ -58,26 +46,18 @@ class ArousalTracker {
     static constexpr double kHrWeight = 0.5, kVagalWeight = 0.35, kRespWeight = 0.15;
     static constexpr double kSlowBreathingBpm = 8;
     static constexpr double kCalmBelow = 0.35, kHighFrom = 0.65, kHysteresis = 0.05;
-    static constexpr double kFastWindowS = 10;
-    static constexpr double kTriggerRiseBpm = 10;
-    static constexpr double kTriggerLookbackS = 90;
 
     void set_baseline(const Baseline& b) { baseline_ = b; }
     const std::optional<Baseline>& baseline() const { return baseline_; }
 
-    // Called per accepted beat with the rolling figures; returns an event when one happens.
-    std::optional<ArousalEvent> update(double t_s, double rr_ms, double hr_30s_bpm,
-                                       std::optional<double> rmssd_30s_ms,
-                                       std::optional<double> resp_bpm);
+    // Called per accepted beat with the rolling figures.
+    void update(double hr_30s_bpm, std::optional<double> rmssd_30s_ms,
+                std::optional<double> resp_bpm);
     const Arousal& arousal() const { return arousal_; }
 
   private:
     std::optional<Baseline> baseline_;
     Arousal arousal_;
-    std::deque<std::pair<double, double>> fast_;      // (t, rr) over the fast window
-    std::deque<std::pair<double, double>> hr_trail_;  // (t, 30-s HR) over the lookback
-    std::optional<double> trigger_at_s_;
-    bool armed_ = true;
 };
 
 }  // namespace steady

@@ -99,13 +99,7 @@ void Engine::on_beat(const BeatEvent& e) {
         if (placed.t_s - base_start_s_ >= config_.baseline_s) finish_baseline(placed.t_s);
     }
 
-    if (auto ev = arousal_.update(placed.t_s, e.rr_ms, m.hr_bpm, m.rmssd_short_ms,
-                                  state_.resp_rate_bpm)) {
-        if (ev->kind == ArousalEvent::Kind::trigger)
-            emit(ev->t_s, TriggerEvent{ev->hr_bpm, ev->rise_bpm, arousal_.arousal().level});
-        else
-            emit(ev->t_s, RecoveredEvent{ev->hr_bpm, ev->recovery_s});
-    }
+    arousal_.update(m.hr_bpm, m.rmssd_short_ms, state_.resp_rate_bpm);
     state_.arousal = arousal_.arousal();
     publish();
 }

@@ -61,7 +61,10 @@ struct Fields {
         return {{"hr_bpm", e.hr_bpm}, {"rmssd_ms", e.rmssd_ms}, {"resp_bpm", opt(e.resp_bpm)}};
     }
     Json operator()(const TriggerEvent& e) const {
-        return {{"hr_bpm", e.hr_bpm}, {"rise_bpm", e.rise_bpm}, {"level", e.level}};
+        return {{"hr_bpm", e.hr_bpm},
+                {"rise_bpm", e.rise_bpm},
+                {"level", e.level},
+                {"onset_s", opt(e.onset_s)}};
     }
     Json operator()(const MarkEvent& e) const {
         return {{"hr_bpm", opt(e.hr_bpm)}, {"arousal", opt(e.arousal)}};
@@ -74,7 +77,10 @@ struct Fields {
                 {"intensity", opt(e.intensity)}};
     }
     Json operator()(const RecoveredEvent& e) const {
-        return {{"hr_bpm", e.hr_bpm}, {"recovery_s", e.recovery_s}};
+        return {{"hr_bpm", e.hr_bpm},
+                {"onset_s", opt(e.onset_s)},
+                {"back_to_baseline_s", e.back_to_baseline_s},
+                {"t50_s", opt(e.t50_s)}};
     }
     Json operator()(const PacerEvent& e) const {
         Json j{{"reason", e.reason}, {"pattern", e.pattern}};
@@ -149,7 +155,7 @@ Event event_from_fields(double t_s, std::string_view kind, const nlohmann::json&
     if (kind == "baseline") {
         e.data = BaselineEvent{num("hr_bpm"), num("rmssd_ms"), onum("resp_bpm")};
     } else if (kind == "trigger") {
-        e.data = TriggerEvent{num("hr_bpm"), num("rise_bpm"), num("level")};
+        e.data = TriggerEvent{num("hr_bpm"), num("rise_bpm"), num("level"), onum("onset_s")};
     } else if (kind == "mark") {
         e.data = MarkEvent{onum("hr_bpm"), onum("arousal")};
     } else if (kind == "journal") {
@@ -157,7 +163,10 @@ Event event_from_fields(double t_s, std::string_view kind, const nlohmann::json&
                        get_opt<int>(j, "intensity")};
         e.data = std::move(d);
     } else if (kind == "recovered") {
-        e.data = RecoveredEvent{num("hr_bpm"), num("recovery_s")};
+        // Steady 0.1 called the time back "recovery_s" (since the detection, back to calm).
+        const auto back = onum("back_to_baseline_s");
+        e.data = RecoveredEvent{num("hr_bpm"), back ? *back : num("recovery_s"), onum("t50_s"),
+                                onum("onset_s")};
     } else if (kind == "pacer") {
         const std::string reason = str("reason");
         if (reason == "paused") {

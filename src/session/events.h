@@ -19,11 +19,12 @@ struct BaselineEvent {
     double rmssd_ms = 0;
     std::optional<double> resp_bpm;
 };
-// A surge the engine detected (sudden activation).
+// A surge detected on heart rate (recovery/episodes.h).
 struct TriggerEvent {
-    double hr_bpm = 0;
-    double rise_bpm = 0;  // fast HR minus the preceding low
-    double level = 0;     // arousal level 0-1
+    double hr_bpm = 0;              // 10-s HR when found
+    double rise_bpm = 0;            // above the lowest 30-s HR of the 90 s before
+    double level = 0;               // arousal level 0-1 (0 before the baseline)
+    std::optional<double> onset_s;  // where the rise began (empty in Steady 0.1's events)
 };
 // The user marked a trigger.
 struct MarkEvent {
@@ -36,10 +37,12 @@ struct JournalEvent {
     std::string what, body, thought;
     std::optional<int> intensity;  // 0-10
 };
-// Back to calm after a detected surge.
+// An episode ended: the 30-s HR within 3 bpm of the pre-trigger baseline for 30 s.
 struct RecoveredEvent {
     double hr_bpm = 0;
-    double recovery_s = 0;  // since the surge
+    double back_to_baseline_s = 0;  // from the onset to the first moment back
+    std::optional<double> t50_s;    // the fitted half-recovery time, once 3 minutes followed
+    std::optional<double> onset_s;  // the episode's
 };
 // The pacer started or changed: reason "start", "arousal", "ease", "resonance", "pattern",
 // "adaptation" (switched on or off).

@@ -4,6 +4,7 @@
 
 #include "hrv/coherence.h"
 #include "hrv/settings.h"
+#include "recovery/episodes.h"
 #include "sensor/sensor.h"
 
 namespace steady {
@@ -82,10 +83,13 @@ SessionSummary summarize_session(std::span<const PlacedBeat> beats, std::span<co
         s.rmssd_last_ms = rmssd_between(beats, last - kSummaryEdgeS, last);
     }
     s.coherence_s = coherence_seconds(beats, challenge);
+    for (const recovery::Episode& ep : recovery::find_episodes(beats, events, duration_s)) {
+        if (ep.back_to_baseline_s) s.recovery_s.push_back(*ep.back_to_baseline_s);
+        if (ep.hr) s.recovery_t50_s.push_back(ep.hr->t50_s);
+    }
     for (const Event& e : events) {
         if (e.as<MarkEvent>()) ++s.triggers_marked;
         if (e.as<TriggerEvent>()) ++s.surges_detected;
-        if (const auto* r = e.as<RecoveredEvent>()) s.recovery_s.push_back(r->recovery_s);
         if (const auto* p = e.as<PacerEvent>())
             if (p->reason == "arousal" || p->reason == "ease" || p->reason == "resonance")
                 ++s.pacer_adaptations;
@@ -123,6 +127,7 @@ nlohmann::ordered_json summary_json(const SessionSummary& s) {
     j["triggers_marked"] = s.triggers_marked;
     j["surges_detected"] = s.surges_detected;
     j["recovery_s"] = s.recovery_s;
+    j["recovery_t50_s"] = s.recovery_t50_s;
     j["pacer_adaptations"] = s.pacer_adaptations;
     j["grounding_offered"] = s.grounding_offered;
     return j;
@@ -144,6 +149,7 @@ SessionSummary summary_from_json(const nlohmann::json& j) {
     s.triggers_marked = j.at("triggers_marked").get<int>();
     s.surges_detected = j.at("surges_detected").get<int>();
     s.recovery_s = j.at("recovery_s").get<std::vector<double>>();
+    s.recovery_t50_s = j.at("recovery_t50_s").get<std::vector<double>>();
     s.pacer_adaptations = j.at("pacer_adaptations").get<int>();
     s.grounding_offered = j.at("grounding_offered").get<int>();
     return s;

@@ -11,8 +11,10 @@
 //   coherence_s      HeartMath windows (64 s, every 5 s) over each gap-free stretch; each window
 //                    counts its 5 s at its level at the session's challenge level
 //   artifacts_pct    flagged beats (suspected artifact or contact lost) / all beats x 100
-//   triggers_marked, surges_detected, recovery_s, pacer_adaptations (arousal, ease and
-//   resonance tempo changes), grounding_offered: counted from the events.
+//   recovery_s       each episode's time back to baseline, recovery_t50_s its fitted half-recovery
+//                    time (recovery/episodes.h), for the episodes that have them
+//   triggers_marked, surges_detected, pacer_adaptations (arousal, ease and resonance tempo
+//   changes), grounding_offered: counted from the events.
 #pragma once
 
 #include <array>
@@ -27,7 +29,7 @@
 namespace steady {
 
 struct SessionSummary {
-    static constexpr int kVersion = 1;
+    static constexpr int kVersion = 2;  // 2: recovery from fitted episodes
     int version = kVersion;
     double duration_s = 0;
     std::int64_t beats = 0;
@@ -38,7 +40,8 @@ struct SessionSummary {
     std::array<double, 3> coherence_s{};  // low, medium, high
     int triggers_marked = 0;
     int surges_detected = 0;
-    std::vector<double> recovery_s;
+    std::vector<double> recovery_s;      // each episode's back_to_baseline_s (when back)
+    std::vector<double> recovery_t50_s;  // each episode's fitted half-recovery time
     int pacer_adaptations = 0;
     int grounding_offered = 0;
 };

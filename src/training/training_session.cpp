@@ -68,6 +68,7 @@ TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registr
                             (baseline_from ? " in session " + plan_.baseline : std::string()) +
                             "; record one with --baseline new (the first 2 minutes at rest)");
     }
+    if (baseline_) detector_.set_session_baseline(*baseline_);
     EngineConfig engine_config;
     engine_config.recent_s = plan_.recent_s;
     engine_config.baseline = baseline_;
@@ -191,6 +192,16 @@ void TrainingSession::update_grounding(double t_s) {
 
 void TrainingSession::report_second(double t_s) {
     drain_outputs();
+    // Surges and the end of episodes, on heart rate once a second (recovery/episodes.h).
+    series_.advance_to(t_s);
+    for (; next_episode_second_ < series_.seconds(); ++next_episode_second_) {
+        for (Event& e : detector_.second(next_episode_second_)) {
+            if (auto* tr = std::get_if<TriggerEvent>(&e.data))
+                tr->level =
+                    engine_->current().baseline_ready ? engine_->current().arousal.level : 0;
+            add_event(e.t_s, std::move(e.data));
+        }
+    }
     update_pacer(t_s);
     update_grounding(t_s);
     report_events_until(t_s);  // events come before the line of their second
@@ -235,6 +246,7 @@ void TrainingSession::mark_trigger() {
         const Snapshot& s = engine_->current();
         add_event(t, MarkEvent{s.hr_bpm,
                                s.baseline_ready ? std::optional(s.arousal.level) : std::nullopt});
+        detector_.mark(t);
     });
 }
 
@@ -296,8 +308,13 @@ void TrainingSession::drain_outputs() {
     if (callbacks.on_beat)
         for (const PlacedBeat& b : beats) callbacks.on_beat(b);
     beats_.insert(beats_.end(), beats.begin(), beats.end());
+    for (const PlacedBeat& b : beats) series_.add(b);
     if (recording_) recording_->add_beats(beats);
-    for (Event& e : engine_->take_events()) add_event(e.t_s, std::move(e.data));
+    for (Event& e : engine_->take_events()) {
+        if (const auto* b = e.as<BaselineEvent>())
+            detector_.set_session_baseline({b->hr_bpm, b->rmssd_ms, b->resp_bpm});
+        add_event(e.t_s, std::move(e.data));
+    }
 }
 
 void TrainingSession::start() {

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "pacer/adaptive.h"
 #include "pacer/shared_schedule.h"
+#include "recovery/episodes.h"
 #include "sensor/registry.h"
 #include "session/store.h"
 #include "training/session_view.h"
@@ -155,6 +156,9 @@ class TrainingSession {
     bool stored_ = false;
 
     // Session-thread state.
+    recovery::SecondSeries series_;  // per-second HR for episodes
+    recovery::EpisodeDetector detector_{series_};
+    std::size_t next_episode_second_ = 0;
     std::vector<Event> unreported_;  // waiting for their second's line, in time order
     std::vector<PlacedBeat> beats_;
     std::shared_ptr<const std::vector<Event>> events_ = std::make_shared<std::vector<Event>>();

@@ -32,8 +32,9 @@ std::vector<Event> one_of_each() {
     adaptation.adaptation = false;
     return {
         {121.148, BaselineEvent{64.8, 25.2, 3.9}},
-        {616.799, TriggerEvent{88.9, 24.5, 0.365}},
-        {745.159, RecoveredEvent{74.5, 128.359}},
+        {616.0, TriggerEvent{88.9, 24.5, 0.365, 601.0}},
+        {616.5, TriggerEvent{88.9, 24.5, 0.365, std::nullopt}},
+        {745.0, RecoveredEvent{74.5, 113.0, 88.25, 601.0}},
         {605.25, MarkEvent{91.2, 0.41}},
         {606.0, MarkEvent{std::nullopt, std::nullopt}},
         {640.5, JournalEvent{605.25, "no reply for hours", "chest", "they are pulling away", 7}},

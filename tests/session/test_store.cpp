@@ -94,7 +94,7 @@ TEST_CASE("store: beats, events and the summary read back exactly", "[session]")
         auto rec = db.begin_recording(db.default_client(), "replay:x.csv", 2);
         id = rec->id();
         rec->add_beats(beats);
-        const Event e{12.5, TriggerEvent{88.5, 21.25, 0.5}};
+        const Event e{12.5, TriggerEvent{88.5, 21.25, 0.5, 2.0}};
         rec->add_events(std::span(&e, 1));
         summary = summarize_session(beats, std::span(&e, 1), 400, 2);
         CHECK_FALSE(rec->finish(400, summary));
