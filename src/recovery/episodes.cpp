@@ -214,8 +214,10 @@ void EpisodeDetector::start(double onset_s, double now_s) {
     baseline_ = b ? *b
                   : session_hr_.value_or(series_.seconds() > 0 ? series_.hr30(series_.seconds() - 1)
                                                                : kNaN);
-    peak_ = kNaN;
-    peak_s_ = onset_s;
+    // The peak so far (a surge is found some seconds after its onset).
+    const auto [at, peak] = peak_between(series_, onset_s, std::min(now_s, onset_s + kPeakWithinS));
+    peak_ = peak;
+    peak_s_ = std::isfinite(peak) ? at : onset_s;
     back_since_ = -1;
 }
 

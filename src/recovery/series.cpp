@@ -28,13 +28,14 @@ void SecondSeries::advance_to(double t_s) {
         const double k = static_cast<double>(hr10_.size());
         hr10_.push_back(mean_hr(k - 10, k, lo10_));
         hr30_.push_back(mean_hr(k - 30, k, lo30_));
-        // The beat whose interval covers k: the first beat at or after k, if its interval
-        // reaches back over k and no gap lies before it.
-        while (cover_ < t_.size() && t_[cover_] < k) ++cover_;
+        // The latest beat at or before k (causal: live, the next beat is not there yet), if it
+        // is recent and accepted.
+        while (cover_ < t_.size() && t_[cover_] <= k) ++cover_;
         double inst = kNaN;
-        if (cover_ < t_.size() && t_[cover_] - rr_[cover_] / 1000 <= k + 1e-9 && ok_[cover_] &&
-            !gap_[cover_])
-            inst = 60000.0 / rr_[cover_];
+        if (cover_ > 0) {
+            const std::size_t i = cover_ - 1;
+            if (k - t_[i] < kInstMaxAgeS && ok_[i]) inst = 60000.0 / rr_[i];
+        }
         inst_.push_back(inst);
         while (lo_rm_ < t_.size() && t_[lo_rm_] <= k - 30) ++lo_rm_;
         double ss = 0;

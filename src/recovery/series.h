@@ -2,8 +2,8 @@
 // At whole second k of session time, over accepted beats (no artifact or contact-lost flag):
 //   hr10(k), hr30(k)  60000 x beats / their RR sum, for beats in (k - 10, k] and (k - 30, k];
 //                     NaN with fewer than 3 beats there
-//   inst_hr(k)        60000 / RR of the beat whose interval covers k; NaN if that beat was set
-//                     aside or there is none (a gap)
+//   inst_hr(k)        60000 / RR of the latest beat at or before k; NaN if it was set aside or
+//                     is older than kInstMaxAgeS (a gap). Causal, so live and stored agree.
 //   rmssd30(k)        RMSSD of successive accepted intervals (not across a gap) whose second beat
 //                     is in (k - 30, k]; NaN with fewer than 5 pairs
 // Beats are added in time order; advance_to() computes the seconds up to a time, so the live
@@ -19,6 +19,7 @@
 namespace steady::recovery {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInstMaxAgeS = 2;  // no beat for this long: no instantaneous HR (30 bpm)
 
 class SecondSeries {
   public:
