@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "session/episode_json.h"
 #include "session/event_json.h"
 
 namespace steady {
@@ -153,6 +154,21 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE sessions ADD COLUMN summary_version INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX sessions_by_client ON sessions(client_id, id);
     CREATE INDEX events_by_kind ON events(kind, session_id);
+    )sql",
+    // 3: each session's episodes with their fitted recovery (derived, recomputed when the method
+    // changes), and the content hash of an imported file.
+    R"sql(
+    CREATE TABLE episodes (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        onset_s REAL NOT NULL,
+        result TEXT NOT NULL,
+        PRIMARY KEY (session_id, idx)
+    );
+    ALTER TABLE sessions ADD COLUMN episodes_version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN source_hash TEXT;
+    CREATE UNIQUE INDEX sessions_by_source ON sessions(source_hash)
+        WHERE source_hash IS NOT NULL;
     )sql",
 };
 static_assert(std::size(kMigrations) == Database::kSchemaVersion);
@@ -375,6 +391,105 @@ SessionSummary Database::summary(std::int64_t id, bool recompute) {
         up.bind(1, summary_json(s).dump()).bind(2, std::int64_t{s.version}).bind(3, id).run();
     }
     return s;
+}
+
+std::vector<recovery::Episode> Database::episodes(std::int64_t id, bool recompute) {
+    const StoredSession row = session(id);
+    if (version_ >= 3 && !recompute) {
+        Statement v(db_, "SELECT episodes_version FROM sessions WHERE id = ?");
+        v.bind(1, id);
+        if (v.row() && v.integer(0) == recovery::kMethodVersion) {
+            std::vector<recovery::Episode> out;
+            Statement q(db_, "SELECT result FROM episodes WHERE session_id = ? ORDER BY idx");
+            q.bind(1, id);
+            try {
+                while (q.row()) out.push_back(episode_from_json(nlohmann::json::parse(q.text(0))));
+                return out;
+            } catch (const nlohmann::json::exception&) {
+                // unreadable: computed again below
+            }
+        }
+    }
+    const SessionRecord d = load(id);
+    std::vector<recovery::Episode> eps =
+        recovery::find_episodes(d.beats, d.events, d.session.duration_s);
+    if (!read_only_ && version_ >= 3 && row.state != "recording") store_episodes(id, eps);
+    return eps;
+}
+
+void Database::store_episodes(std::int64_t id, const std::vector<recovery::Episode>& eps) {
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+        Statement del(db_, "DELETE FROM episodes WHERE session_id = ?");
+        del.bind(1, id).run();
+        Statement ins(
+            db_, "INSERT INTO episodes (session_id, idx, onset_s, result) VALUES (?, ?, ?, ?)");
+        for (std::size_t i = 0; i < eps.size(); ++i)
+            ins.bind(1, id)
+                .bind(2, static_cast<std::int64_t>(i))
+                .bind(3, eps[i].onset_s)
+                .bind(4, episode_json(eps[i]).dump())
+                .run();
+        Statement up(db_, "UPDATE sessions SET episodes_version = ? WHERE id = ?");
+        up.bind(1, std::int64_t{recovery::kMethodVersion}).bind(2, id).run();
+        exec(db_, "COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+std::optional<std::int64_t> Database::session_with_source(const std::string& hash) {
+    if (version_ < 3) return std::nullopt;
+    Statement q(db_, "SELECT id FROM sessions WHERE source_hash = ?");
+    q.bind(1, hash);
+    if (!q.row()) return std::nullopt;
+    return q.integer(0);
+}
+
+std::int64_t Database::import_session(const Client& client, const ImportedSession& s) {
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    if (const auto existing = session_with_source(s.source_hash))
+        throw StoreError(path_ + ": this file is already stored as session " +
+                         std::to_string(*existing) + "; nothing was added");
+    const SessionSummary summary = summarize_session(s.beats, s.events, s.duration_s, s.challenge);
+    std::int64_t id = 0;
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+        Statement ins(
+            db_,
+            "INSERT INTO sessions (started_at, sensor, state, duration_s, pid, client_id, "
+            "challenge, summary, summary_version, source_hash) "
+            "VALUES (?, ?, 'complete', ?, 0, ?, ?, ?, ?, ?)");
+        ins.bind(1, s.started_at)
+            .bind(2, s.sensor)
+            .bind(3, s.duration_s)
+            .bind(4, client.id)
+            .bind(5, std::int64_t{s.challenge})
+            .bind(6, summary_json(summary).dump())
+            .bind(7, std::int64_t{summary.version})
+            .bind(8, s.source_hash)
+            .run();
+        id = sqlite3_last_insert_rowid(db_);
+        Statement beat(db_,
+                       "INSERT INTO beats (session_id, t_s, rr_ms, flags) VALUES (?, ?, ?, ?)");
+        for (const PlacedBeat& b : s.beats)
+            beat.bind(1, id).bind(2, b.t_s).bind(3, b.rr_ms).bind(4, std::int64_t{b.flags}).run();
+        Statement event(db_,
+                        "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
+        for (const Event& e : s.events)
+            event.bind(1, id)
+                .bind(2, e.t_s)
+                .bind(3, kind_of(e))
+                .bind(4, event_fields(e).dump())
+                .run();
+        exec(db_, "COMMIT");
+    } catch (const StoreError& e) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw StoreError(path_ + ": could not store the import: " + e.what());
+    }
+    store_episodes(id, recovery::find_episodes(s.beats, s.events, s.duration_s));
+    return id;
 }
 
 std::vector<Client> Database::clients() {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/arousal.h"
+#include "recovery/episodes.h"
 #include "session/beat.h"
 #include "session/events.h"
 #include "session/summary.h"
@@ -62,9 +63,20 @@ struct SessionRecord {
 
 class Recording;
 
+// A recording from a file, to store as a complete session (`steady import`).
+struct ImportedSession {
+    std::string sensor;      // "import:FILE"
+    std::string started_at;  // UTC, ISO 8601 with Z
+    double duration_s = 0;
+    int challenge = 1;
+    std::string source_hash;  // of the file's bytes: the same file is refused a second time
+    std::vector<PlacedBeat> beats;
+    std::vector<Event> events;
+};
+
 class Database {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr const char* kDefaultClient = "default";
 
     enum class Open {
@@ -97,6 +109,17 @@ class Database {
     // stored when the database is writable. `recompute` always computes (and stores).
     SessionSummary summary(std::int64_t id, bool recompute = false);
 
+    // The session's episodes with their fitted recovery: stored when current, otherwise found
+    // and fitted from its beats and events (and stored when the database is writable and the
+    // session is over). `recompute` always fits again (after a change of method).
+    std::vector<recovery::Episode> episodes(std::int64_t id, bool recompute = false);
+
+    // The session that holds a file with this content hash, if any.
+    std::optional<std::int64_t> session_with_source(const std::string& hash);
+    // Stores a whole recording as a complete session with its summary and episodes; throws
+    // StoreError naming the session that already holds the same file.
+    std::int64_t import_session(const Client& client, const ImportedSession& s);
+
     std::vector<Client> clients();
     // The client named `name`; throws StoreError if there is none.
     Client client(const std::string& name);
@@ -117,6 +140,7 @@ class Database {
     void migrate();
     void mark_interrupted();
     SessionSummary compute_summary(std::int64_t id);
+    void store_episodes(std::int64_t id, const std::vector<recovery::Episode>& eps);
 
     std::string path_;
     sqlite3* db_ = nullptr;

@@ -427,10 +427,16 @@ const SessionSummary& TrainingSession::run() {
         // the session keeps the spec it started with
     }
     summary_ = summarize_session(beats_, *events_, reached, plan_.challenge);
-    if (auto err = recording_->finish(reached, summary_))
+    if (auto err = recording_->finish(reached, summary_)) {
         warn(*err);
-    else
+    } else {
         stored_ = true;
+        try {
+            db_->episodes(recording_->id());  // fitted and stored now, for triggers/progress
+        } catch (const StoreError& e) {
+            warn(e.what());  // they are fitted again when first asked for
+        }
+    }
     publish(SessionView::State::ended);
     return summary_;
 }

@@ -141,8 +141,8 @@ TEST_CASE("store: a version-1 database migrates keeping every session, beat and 
     REQUIRE(v1_events.size() == 29);
 
     Database db(path, Database::Open::create);
-    CHECK(db.schema_version() == 2);
-    CHECK(pragma_int(path, "PRAGMA user_version") == 2);
+    CHECK(db.schema_version() == Database::kSchemaVersion);
+    CHECK(pragma_int(path, "PRAGMA user_version") == Database::kSchemaVersion);
     // Bit for bit: the beats table is untouched.
     CHECK(rows(path, "SELECT session_id, t_s, rr_ms, flags FROM beats ORDER BY rowid") == v1_beats);
     CHECK(rows(path, "SELECT session_id, t_s, kind FROM events ORDER BY rowid") == v1_events);
