@@ -33,7 +33,7 @@ double to_significant(double v, int digits) {
 std::optional<double> round_by_key(const std::string& key, double v) {
     if (key == "rr_ms") return std::nullopt;
     if (key == "coherence_ratio" || key == "coherence_score" || key == "lf_hf" || key == "level" ||
-        key == "arousal" || key == "phase_progress" || key == "smoothness")
+        key == "arousal" || key == "phase_progress" || key == "smoothness" || key == "r2")
         return to_significant(v, 3);
     if (key == "t_s" || ends_with(key, "_s")) return to_decimals(v, 3);
     if (ends_with(key, "_bpm") || ends_with(key, "_ms") || ends_with(key, "_ms2"))

@@ -10,5 +10,7 @@ namespace steady::cli {
 void add_record_command(CLI::App& app, int* status);
 void add_sessions_command(CLI::App& app, int* status);
 void add_scan_command(CLI::App& app, int* status);
+// `steady triggers`, `steady progress`, `steady import` (recovery_commands.cpp).
+void add_recovery_commands(CLI::App& app, int* status);
 
 }  // namespace steady::cli

@@ -55,6 +55,7 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
     add_record_command(app, &status);
     add_sessions_command(app, &status);
     add_scan_command(app, &status);
+    add_recovery_commands(app, &status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
