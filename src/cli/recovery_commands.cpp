@@ -81,7 +81,7 @@ std::vector<StoredSession> sessions_in_range(Database& db, const HistoryOptions&
         *to += 86400;  // the whole day
     }
     std::vector<StoredSession> out;
-    for (StoredSession& s : db.list(client.name)) {
+    for (StoredSession& s : db.list(client.name, false)) {
         const std::time_t t = utc_time(s.started_at);
         if (from && t < *from) continue;
         if (to && t >= *to) continue;

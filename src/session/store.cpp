@@ -189,16 +189,18 @@ void check_version(int version) {
                          std::to_string(Database::kSchemaVersion) + "); update Steady");
 }
 
-// The session list's columns, for any schema version.
-std::string session_select(int version) {
+// The session list's columns, for any schema version. Counting beats reads every beat's row
+// (the flags are not indexed), so the listing that does not show them leaves them at 0.
+std::string session_select(int version, bool counts = true) {
+    const std::string beats =
+        counts ? "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
+                 "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0), "
+               : "0, 0, ";
     if (version >= 2)
         return "SELECT s.id, COALESCE(c.name, 'default'), s.started_at, s.sensor, s.state, "
-               "s.duration_s, (SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
-               "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0), "
-               "s.challenge FROM sessions s LEFT JOIN clients c ON c.id = s.client_id ";
-    return "SELECT s.id, 'default', s.started_at, s.sensor, s.state, s.duration_s, "
-           "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
-           "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0), "
+               "s.duration_s, " +
+               beats + "s.challenge FROM sessions s LEFT JOIN clients c ON c.id = s.client_id ";
+    return "SELECT s.id, 'default', s.started_at, s.sensor, s.state, s.duration_s, " + beats +
            "1 FROM sessions s ";
 }
 
@@ -330,19 +332,19 @@ void Database::mark_interrupted() {
     }
 }
 
-std::vector<StoredSession> Database::list(const std::optional<std::string>& client) {
+std::vector<StoredSession> Database::list(const std::optional<std::string>& client, bool counts) {
     std::vector<StoredSession> out;
     if (client && version_ < 2 && *client != kDefaultClient) return out;
     const bool by_client = client && version_ >= 2;
-    Statement q(
-        db_, session_select(version_) + (by_client ? "WHERE c.name = ?1 " : "") + "ORDER BY s.id");
+    Statement q(db_, session_select(version_, counts) + (by_client ? "WHERE c.name = ?1 " : "") +
+                         "ORDER BY s.id");
     if (by_client) q.bind(1, *client);
     while (q.row()) out.push_back(session_row(q));
     return out;
 }
 
-StoredSession Database::session(std::int64_t id) {
-    Statement q(db_, session_select(version_) + "WHERE s.id = ?1");
+StoredSession Database::session(std::int64_t id, bool counts) {
+    Statement q(db_, session_select(version_, counts) + "WHERE s.id = ?1");
     q.bind(1, id);
     if (!q.row()) throw StoreError("no session " + std::to_string(id) + " in " + path_);
     return session_row(q);
@@ -394,7 +396,7 @@ SessionSummary Database::summary(std::int64_t id, bool recompute) {
 }
 
 std::vector<recovery::Episode> Database::episodes(std::int64_t id, bool recompute) {
-    const StoredSession row = session(id);
+    const StoredSession row = session(id, false);
     if (version_ >= 3 && !recompute) {
         Statement v(db_, "SELECT episodes_version FROM sessions WHERE id = ?");
         v.bind(1, id);
@@ -518,7 +520,7 @@ Client Database::default_client() {
 std::optional<Baseline> Database::stored_baseline(const Client& client,
                                                   std::optional<std::int64_t> session_id) {
     if (session_id) {
-        const StoredSession s = session(*session_id);
+        const StoredSession s = session(*session_id, false);
         if (s.client != client.name)
             throw StoreError("session " + std::to_string(*session_id) + " belongs to " + s.client +
                              ", not " + client.name +

@@ -99,10 +99,12 @@ class Database {
     // Sessions this open found abandoned and marked "interrupted".
     int interrupted_on_open() const { return interrupted_on_open_; }
 
-    // Oldest first; only one client's when `client` is given.
-    std::vector<StoredSession> list(const std::optional<std::string>& client = std::nullopt);
+    // Oldest first; only one client's when `client` is given. Without `counts` the beats and
+    // artifacts are left at 0 (counting them reads every beat).
+    std::vector<StoredSession> list(const std::optional<std::string>& client = std::nullopt,
+                                    bool counts = true);
     // One session's row; throws StoreError if there is none.
-    StoredSession session(std::int64_t id);
+    StoredSession session(std::int64_t id, bool counts = true);
     // The row with its beats and events; throws StoreError if there is none.
     SessionRecord load(std::int64_t id);
     // The stored summary when it is current; otherwise computed from the beats and events, and
