@@ -119,6 +119,7 @@ void draw_top_bar(Frame& f);
 void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large);
 void draw_left_panels(Frame& f);
 void draw_right_panels(Frame& f);
+void draw_recovery_panel(Frame& f);
 void draw_tachogram(Frame& f, const ImVec2& pos, const ImVec2& size);
 void draw_picker(Frame& f);
 void draw_journal(Frame& f);

@@ -32,6 +32,8 @@ void draw_left_panels(Frame& f) {
     const Snapshot& s = f.snap;
     const float em = ImGui::GetFontSize();
     const SessionView* v = f.view;
+    // Room for the recovery panel below when there is one.
+    const float share = v && (v->episode || v->last_recovery) ? 0.5f : 1.0f;
     if (ImGui::CollapsingHeader("Heart rate", ImGuiTreeNodeFlags_DefaultOpen)) {
         big_number(f, s.hr_bpm ? fmt("%.0f", *s.hr_bpm) : "--",
                    f.simulated() ? "bpm (simulated)" : "bpm");
@@ -41,13 +43,13 @@ void draw_left_panels(Frame& f) {
             ImGui::SameLine();
             ImGui::TextDisabled("%s", d > 1 ? "rising" : d < -1 ? "falling" : "steady");
         }
-        sparkline(hr, f.t_s, kTachogramS, kText, chart_h(0.16f, 3.0f));
+        sparkline(hr, f.t_s, kTachogramS, kText, chart_h(0.16f * share, 2.4f));
         ImGui::TextDisabled("last 2 minutes");
     }
     if (ImGui::CollapsingHeader("RMSSD", ImGuiTreeNodeFlags_DefaultOpen)) {
         big_number(f, s.rmssd_60s_ms ? fmt("%.1f", *s.rmssd_60s_ms) : "--", "ms, last 60 s");
         sparkline(v ? v->rmssd_history.get() : nullptr, f.t_s, kTachogramS, kCalm,
-                  chart_h(0.12f, 2.4f));
+                  chart_h(0.12f * share, 2.0f));
     }
     if (ImGui::CollapsingHeader("Arousal", ImGuiTreeNodeFlags_DefaultOpen)) {
         if (!s.baseline_ready) {
@@ -86,6 +88,7 @@ void draw_left_panels(Frame& f) {
                                   "last 64 s");
         ImGui::PopStyleColor();
     }
+    draw_recovery_panel(f);
 }
 
 void draw_right_panels(Frame& f) {

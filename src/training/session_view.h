@@ -12,6 +12,7 @@
 #include "engine/clock.h"
 #include "engine/snapshot.h"
 #include "pacer/schedule.h"
+#include "recovery/episodes.h"
 #include "session/events.h"
 #include "session/summary.h"
 
@@ -21,6 +22,17 @@ namespace steady {
 struct PacerReport {
     std::string pattern;
     pacer::Point point;
+};
+
+// An episode while it lasts: the way back, for the window's recovery panel.
+struct LiveEpisode {
+    double onset_s = 0;
+    double baseline_hr_bpm = 0;
+    double peak_hr_bpm = 0;
+    double peak_s = 0;
+    // (t, 30-s HR) once a second since the onset.
+    std::shared_ptr<const std::vector<std::pair<double, double>>> hr;
+    std::optional<recovery::Recovery> fit;  // refitted every 10 s once 3 minutes followed the peak
 };
 
 struct SessionView {
@@ -40,10 +52,12 @@ struct SessionView {
     std::shared_ptr<const std::vector<Event>> events;  // so far, in time order
     // One value per second over the last kHistoryS: (t, 30-s HR) and (t, 60-s RMSSD).
     std::shared_ptr<const std::vector<std::pair<double, double>>> hr_history, rmssd_history;
-    bool grounding_offered = false;         // an offer waits for an answer
-    double reached_s = 0;                   // session time reported so far
-    std::string warning;                    // the latest store problem, if any
-    std::optional<SessionSummary> summary;  // once ended and stored
+    bool grounding_offered = false;               // an offer waits for an answer
+    std::optional<LiveEpisode> episode;           // open now
+    std::optional<RecoveredEvent> last_recovery;  // the latest episode that ended
+    double reached_s = 0;                         // session time reported so far
+    std::string warning;                          // the latest store problem, if any
+    std::optional<SessionSummary> summary;        // once ended and stored
 };
 
 }  // namespace steady

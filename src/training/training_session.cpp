@@ -116,6 +116,8 @@ void TrainingSession::publish(SessionView::State state) {
     v->hr_history = hr_view_;
     v->rmssd_history = rmssd_view_;
     v->grounding_offered = grounding_pending_;
+    v->episode = live_episode_;
+    v->last_recovery = last_recovery_;
     v->reached_s = reached_s_;
     v->warning = last_warning_;
     if (state == SessionView::State::ended) v->summary = summary_;
@@ -190,12 +192,40 @@ void TrainingSession::update_grounding(double t_s) {
     }
 }
 
+// The open episode for the window: HR since the onset, and the curve fitted so far.
+void TrainingSession::update_live_episode(double t_s) {
+    const auto open = detector_.open();
+    if (!open) {
+        live_episode_.reset();
+        return;
+    }
+    const bool fresh = !live_episode_ || live_episode_->onset_s != open->onset_s;
+    LiveEpisode ep = fresh ? LiveEpisode{} : *live_episode_;
+    ep.onset_s = open->onset_s;
+    ep.baseline_hr_bpm = open->baseline_hr_bpm;
+    ep.peak_hr_bpm = open->peak_hr_bpm;
+    ep.peak_s = open->peak_s;
+    auto hr = std::make_shared<std::vector<std::pair<double, double>>>();
+    for (std::size_t k = static_cast<std::size_t>(std::max(0.0, std::ceil(open->onset_s)));
+         k < series_.seconds(); ++k)
+        if (std::isfinite(series_.hr30(k)))
+            hr->emplace_back(static_cast<double>(k), series_.hr30(k));
+    ep.hr = std::move(hr);
+    if (t_s - open->peak_s >= recovery::kMinFitS && static_cast<long>(t_s) % 10 == 0) {
+        std::string why;
+        ep.fit = recovery::fit_signal(series_, recovery::Signal::hr, open->peak_s, t_s,
+                                      open->baseline_hr_bpm, why);
+    }
+    live_episode_ = std::move(ep);
+}
+
 void TrainingSession::report_second(double t_s) {
     drain_outputs();
     // Surges and the end of episodes, on heart rate once a second (recovery/episodes.h).
     series_.advance_to(t_s);
     for (; next_episode_second_ < series_.seconds(); ++next_episode_second_) {
         for (Event& e : detector_.second(next_episode_second_)) {
+            if (const auto* r = e.as<RecoveredEvent>()) last_recovery_ = *r;
             if (auto* tr = std::get_if<TriggerEvent>(&e.data))
                 tr->level =
                     engine_->current().baseline_ready ? engine_->current().arousal.level : 0;
@@ -204,6 +234,7 @@ void TrainingSession::report_second(double t_s) {
     }
     update_pacer(t_s);
     update_grounding(t_s);
+    update_live_episode(t_s);
     report_events_until(t_s);  // events come before the line of their second
     const Snapshot& s = engine_->current();
     const auto keep = [t_s](std::vector<std::pair<double, double>>& h, double v) {

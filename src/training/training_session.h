@@ -159,6 +159,9 @@ class TrainingSession {
     recovery::SecondSeries series_;  // per-second HR for episodes
     recovery::EpisodeDetector detector_{series_};
     std::size_t next_episode_second_ = 0;
+    std::optional<LiveEpisode> live_episode_;
+    std::optional<RecoveredEvent> last_recovery_;
+    void update_live_episode(double t_s);
     std::vector<Event> unreported_;  // waiting for their second's line, in time order
     std::vector<PlacedBeat> beats_;
     std::shared_ptr<const std::vector<Event>> events_ = std::make_shared<std::vector<Event>>();
