@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "sensor/registry.h"
+#include "session/history.h"
 #include "visuals/audio.h"
 #include "visuals/palette.h"
 
@@ -78,6 +79,7 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (options_.open == "picker") ui_.picker_open = true;
     if (options_.open == "settings") ui_.settings_open = true;
     if (options_.open == "sessions") open_sessions();
+    if (options_.open == "progress") open_progress();
 }
 
 TrainerApp::~TrainerApp() {
@@ -343,6 +345,17 @@ void TrainerApp::open_past(std::int64_t id) {
     try {
         SessionRecord d = db_->load(id);
         ui_.summary = ShownSummary{d.session, db_->summary(id), std::move(d.events)};
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
+}
+
+void TrainerApp::open_progress() {
+    try {
+        UiState::ProgressData d;
+        d.days = session_days(*db_, db_->default_client());
+        d.summary = recovery::progress(d.days);
+        ui_.progress = std::move(d);
     } catch (const StoreError& e) {
         ui_.error = e.what();
     }

@@ -80,6 +80,7 @@ class TrainerApp final : public Controller {
     void start_scan() override;
     void open_sessions() override;
     void open_past(std::int64_t id) override;
+    void open_progress() override;
     void settings_changed() override;
     void audio_changed() override;
 

@@ -15,6 +15,7 @@
 
 #include "app/clock_text.h"
 #include "app/config.h"
+#include "recovery/progress.h"
 #include "session/store.h"
 #include "training/session_view.h"
 
@@ -64,6 +65,11 @@ struct UiState {
         SessionSummary summary;
     };
     std::vector<PastRow> past;  // the Sessions list, loaded when it opens
+    struct ProgressData {
+        recovery::Progress summary;
+        std::vector<recovery::SessionDay> days;
+    };
+    std::optional<ProgressData> progress;  // the Progress view, loaded when it opens
     // The sensor picker's scan, off the UI thread.
     std::future<std::pair<std::vector<SensorInfo>, std::vector<std::string>>> scan;
     std::vector<SensorInfo> scan_result;
@@ -87,7 +93,8 @@ class Controller {
     virtual void start_scan() = 0;
     virtual void open_sessions() = 0;             // loads the list
     virtual void open_past(std::int64_t id) = 0;  // shows its summary
-    virtual void settings_changed() = 0;          // saves the settings file
+    virtual void open_progress() = 0;
+    virtual void settings_changed() = 0;  // saves the settings file
     virtual void audio_changed() = 0;
 };
 
@@ -128,6 +135,7 @@ void draw_settings(Frame& f);
 void draw_summary(Frame& f);
 void draw_sessions(Frame& f);
 void draw_error(Frame& f);
+void draw_progress(Frame& f);
 
 // Small shared widgets (widgets.cpp).
 std::string fmt(const char* f, double v);

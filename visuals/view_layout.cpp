@@ -81,6 +81,7 @@ void draw_window(Frame& f) {
     draw_grounding(f);
     draw_settings(f);
     draw_sessions(f);
+    draw_progress(f);
     draw_summary(f);
     draw_error(f);
 }
@@ -112,8 +113,8 @@ void draw_top_bar(Frame& f) {
     const bool paused = f.pace && f.pace->paused;
     const char* pause = paused ? "Resume (Space)" : "Pause (Space)";
     const char* end = v ? "End session" : "New session";
-    const float w = buttons_width(
-        {pause, "Mark trigger (T)", "Focus (Z)", "Sensor...", "Sessions", "Settings", end});
+    const float w = buttons_width({pause, "Mark trigger (T)", "Focus (Z)", "Sensor...", "Sessions",
+                                   "Progress", "Settings", end});
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w));
     ImGui::BeginDisabled(!f.pace);
     if (ImGui::Button(pause)) f.ctl.toggle_pause();
@@ -130,6 +131,8 @@ void draw_top_bar(Frame& f) {
     if (ImGui::Button("Sensor...")) f.ui.picker_open = true;
     ImGui::SameLine();
     if (ImGui::Button("Sessions")) f.ctl.open_sessions();
+    ImGui::SameLine();
+    if (ImGui::Button("Progress")) f.ctl.open_progress();
     ImGui::SameLine();
     if (ImGui::Button("Settings")) f.ui.settings_open = true;
     ImGui::SameLine();

@@ -16,6 +16,7 @@
 #include "recovery/progress.h"
 #include "session/episode_json.h"
 #include "session/event_json.h"
+#include "session/history.h"
 #include "session/store.h"
 #include "training/analyse_recording.h"
 
@@ -40,12 +41,6 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-std::time_t utc_time(const std::string& iso) {
-    std::tm tm{};
-    if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
-    return timegm(&tm);
-}
-
 // ISO 8601 in local time with its offset: 2026-12-01T09:30:00+01:00.
 std::string local_iso(std::time_t t) {
     std::tm tm{};
@@ -69,9 +64,9 @@ Client client_of(Database& db, const std::string& name) {
     return name.empty() ? db.default_client() : db.client(name);
 }
 
-// The client's sessions within [since, until] (local dates, inclusive), oldest first.
-std::vector<StoredSession> sessions_in_range(Database& db, const HistoryOptions& o) {
-    const Client client = client_of(db, o.client);
+// [since, until + 1 day) as UTC seconds, from local dates.
+std::pair<std::optional<std::time_t>, std::optional<std::time_t>> date_range(
+    const HistoryOptions& o) {
     std::optional<std::time_t> from, to;
     if (!o.since.empty() && !(from = recovery::parse_local_date(o.since)))
         throw UsageError("--since \"" + o.since + "\": expected a date as YYYY-MM-DD");
@@ -80,15 +75,7 @@ std::vector<StoredSession> sessions_in_range(Database& db, const HistoryOptions&
         if (!to) throw UsageError("--until \"" + o.until + "\": expected a date as YYYY-MM-DD");
         *to += 86400;  // the whole day
     }
-    std::vector<StoredSession> out;
-    for (StoredSession& s : db.list(client.name, false)) {
-        const std::time_t t = utc_time(s.started_at);
-        if (from && t < *from) continue;
-        if (to && t >= *to) continue;
-        if (o.session && s.id != o.session) continue;
-        out.push_back(std::move(s));
-    }
-    return out;
+    return {from, to};
 }
 
 std::string opt_text(const std::optional<double>& v, const char* fmt) {
@@ -101,9 +88,11 @@ std::string opt_text(const std::optional<double>& v, const char* fmt) {
 int triggers(const HistoryOptions& o) {
     Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
     Json all = Json::array();
-    for (const StoredSession& s : sessions_in_range(db, o)) {
-        for (const recovery::Episode& e : db.episodes(s.id)) {
-            Json j{{"session", s.id}, {"session_started_at", local_iso(utc_time(s.started_at))}};
+    const auto [from, to] = date_range(o);
+    for (const recovery::SessionDay& s :
+         session_days(db, client_of(db, o.client), from, to, o.session)) {
+        for (const recovery::Episode& e : s.episodes) {
+            Json j{{"session", s.id}, {"session_started_at", local_iso(s.start)}};
             const Json fields = episode_json(e);  // named: items() does not keep it alive
             for (const auto& [k, v] : fields.items()) j[k] = v;
             all.push_back(j);
@@ -174,18 +163,8 @@ int triggers(const HistoryOptions& o) {
 int progress(const HistoryOptions& o) {
     Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
     const Client client = client_of(db, o.client);
-    std::vector<recovery::SessionDay> days;
-    for (const StoredSession& s : sessions_in_range(db, o)) {
-        recovery::SessionDay d;
-        d.id = s.id;
-        d.start = utc_time(s.started_at);
-        d.duration_s = s.duration_s;
-        d.coherence_high_s = db.summary(s.id).coherence_s[2];
-        d.baseline = db.stored_baseline(client, s.id);
-        d.episodes = db.episodes(s.id);
-        days.push_back(std::move(d));
-    }
-    const recovery::Progress p = recovery::progress(days);
+    const auto [from, to] = date_range(o);
+    const recovery::Progress p = recovery::progress(session_days(db, client, from, to));
     if (o.format == "json") {
         Json j;
         j["client"] = client.name;

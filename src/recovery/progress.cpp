@@ -24,8 +24,7 @@ std::tm local_tm(std::time_t t) {
 
 std::string date_text(const std::tm& tm) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return buf;
 }
 
@@ -148,8 +147,10 @@ Progress progress(std::span<const SessionDay> days) {
         p.trend_reason = buf;
     } else if (const auto line = theil_sen(x, y)) {
         const auto pct = [](double slope) { return 100 * (std::exp(30 * slope) - 1); };
-        p.trend = Trend{pct(line->slope), pct(line->low), pct(line->high),
-                        static_cast<int>(x.size())};
+        std::vector<double> at0;
+        for (std::size_t i = 0; i < x.size(); ++i) at0.push_back(y[i] - line->slope * x[i]);
+        p.trend = Trend{line->slope,    median_of(at0),  pct(line->slope),
+                        pct(line->low), pct(line->high), static_cast<int>(x.size())};
     } else {
         p.trend_reason = "the episodes all fall on one day";
     }
@@ -172,7 +173,8 @@ Progress progress(std::span<const SessionDay> days) {
         m7 /= static_cast<double>(week7.size());
         m60 /= static_cast<double>(days60.size());
         for (const double v : days60) ss += (v - m60) * (v - m60);
-        const double sd = days60.size() > 1 ? std::sqrt(ss / static_cast<double>(days60.size() - 1)) : 0;
+        const double sd =
+            days60.size() > 1 ? std::sqrt(ss / static_cast<double>(days60.size() - 1)) : 0;
         p.resting = Resting{m7, m60 - 0.75 * sd, m60 + 0.75 * sd};
     }
     return p;

@@ -45,6 +45,8 @@ struct Week {
 };
 
 struct Trend {
+    double slope_per_day = 0;    // of ln t50
+    double ln_t50_at_first = 0;  // the line's value at the first session
     double change_pct_per_30d = 0;
     double ci_low_pct = 0, ci_high_pct = 0;
     int episodes_used = 0;

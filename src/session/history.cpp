@@ -1,0 +1,33 @@
+#include "session/history.h"
+
+namespace steady {
+
+std::time_t stored_time(const std::string& iso) {
+    std::tm tm{};
+    if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+    return timegm(&tm);
+}
+
+std::vector<recovery::SessionDay> session_days(Database& db, const Client& client,
+                                               std::optional<std::time_t> from,
+                                               std::optional<std::time_t> to,
+                                               std::int64_t only_session) {
+    std::vector<recovery::SessionDay> days;
+    for (const StoredSession& s : db.list(client.name, false)) {
+        const std::time_t t = stored_time(s.started_at);
+        if ((from && t < *from) || (to && t >= *to)) continue;
+        if (only_session && s.id != only_session) continue;
+        if (s.state == "recording") continue;  // still going: its day is not over
+        recovery::SessionDay d;
+        d.id = s.id;
+        d.start = t;
+        d.duration_s = s.duration_s;
+        d.coherence_high_s = db.summary(s.id).coherence_s[2];
+        d.baseline = db.stored_baseline(client, s.id);
+        d.episodes = db.episodes(s.id);
+        days.push_back(std::move(d));
+    }
+    return days;
+}
+
+}  // namespace steady
