@@ -80,6 +80,7 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (options_.open == "settings") ui_.settings_open = true;
     if (options_.open == "sessions") open_sessions();
     if (options_.open == "progress") open_progress();
+    if (options_.open == "journal-list") open_journal_list();
 }
 
 TrainerApp::~TrainerApp() {
@@ -299,8 +300,50 @@ void TrainerApp::mark_trigger() {
     ui_.journal.mark_t_s = session_time();
 }
 
-void TrainerApp::save_journal(const JournalEvent& note) {
-    if (running_) running_->session->add_journal(note);
+void TrainerApp::save_journal(std::int64_t session, const JournalEvent& note) {
+    try {
+        if (session != 0)
+            db_->add_event(session, {note.mark_t_s, note});
+        else if (running_)
+            running_->session->add_journal(note);
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
+    if (ui_.journal_list) open_journal_list();  // show the note as saved
+}
+
+void TrainerApp::open_journal_list() {
+    try {
+        std::vector<JournalEntry> out;
+        for (const StoredSession& s : db_->list(std::nullopt, false)) {
+            std::vector<JournalEvent> notes;  // the newest note per mark
+            for (const Event& e : db_->events(s.id))
+                if (const auto* n = e.as<JournalEvent>()) {
+                    auto same = std::find_if(
+                        notes.begin(), notes.end(),
+                        [&](const JournalEvent& x) { return x.mark_t_s == n->mark_t_s; });
+                    if (same != notes.end())
+                        *same = *n;
+                    else
+                        notes.push_back(*n);
+                }
+            if (notes.empty()) continue;
+            const auto eps =
+                s.state == "recording" ? std::vector<recovery::Episode>{} : db_->episodes(s.id);
+            for (const JournalEvent& n : notes) {
+                JournalEntry je{s.id, s.started_at, n, std::nullopt};
+                for (const auto& ep : eps)
+                    if (n.mark_t_s >= ep.onset_s - 1 &&
+                        n.mark_t_s <= ep.onset_s + recovery::kMergeS + 1)
+                        je.episode = ep;
+                out.push_back(std::move(je));
+            }
+        }
+        std::reverse(out.begin(), out.end());  // newest first
+        ui_.journal_list = std::move(out);
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
 }
 
 void TrainerApp::set_pattern(const pacer::Pattern& p) {

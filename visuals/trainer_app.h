@@ -70,7 +70,8 @@ class TrainerApp final : public Controller {
     // Controller.
     void toggle_pause() override;
     void mark_trigger() override;
-    void save_journal(const JournalEvent& note) override;
+    void save_journal(std::int64_t session, const JournalEvent& note) override;
+    void open_journal_list() override;
     void start_session(const std::string& spec) override;
     void end_session() override;  // stops, stores, shows the summary
     void set_pattern(const pacer::Pattern& p) override;

@@ -30,11 +30,27 @@ struct Fonts {
 
 struct JournalDraft {
     bool open = false;
+    std::int64_t session = 0;  // a stored session's note being edited; 0: the live session's
     double mark_t_s = 0;
+    int category = -1;  // index into the settings' categories; -1: own words below
     char what[256] = {};
-    char body[128] = {};
+    bool body[6] = {};
     char thought[256] = {};
     int intensity = 5;
+    bool helped[6] = {};
+    int intensity_after = -1;  // -1: not given
+};
+inline constexpr const char* kBodyPlaces[6] = {"tightness", "racing heart", "restlessness",
+                                               "stomach",   "throat",       "other"};
+inline constexpr const char* kHelped[6] = {"paced breathing", "grounding",        "walking",
+                                           "writing",         "calling a friend", "other"};
+
+// One note in the journal list, with its episode's recovery.
+struct JournalEntry {
+    std::int64_t session = 0;
+    std::string started_at;
+    JournalEvent note;
+    std::optional<recovery::Episode> episode;
 };
 
 // A summary on screen: the session just ended, or one opened from the Sessions list.
@@ -70,6 +86,7 @@ struct UiState {
         std::vector<recovery::SessionDay> days;
     };
     std::optional<ProgressData> progress;  // the Progress view, loaded when it opens
+    std::optional<std::vector<JournalEntry>> journal_list;  // loaded when it opens
     // The sensor picker's scan, off the UI thread.
     std::future<std::pair<std::vector<SensorInfo>, std::vector<std::string>>> scan;
     std::vector<SensorInfo> scan_result;
@@ -83,7 +100,9 @@ class Controller {
     virtual ~Controller() = default;
     virtual void toggle_pause() = 0;
     virtual void mark_trigger() = 0;  // also opens the note
-    virtual void save_journal(const JournalEvent& note) = 0;
+    // The live session's note, or (draft.session != 0) a stored session's, written afterwards.
+    virtual void save_journal(std::int64_t session, const JournalEvent& note) = 0;
+    virtual void open_journal_list() = 0;
     virtual void start_session(const std::string& spec) = 0;  // ends the running one first
     virtual void end_session() = 0;
     virtual void set_pattern(const pacer::Pattern& p) = 0;
@@ -136,6 +155,7 @@ void draw_summary(Frame& f);
 void draw_sessions(Frame& f);
 void draw_error(Frame& f);
 void draw_progress(Frame& f);
+void draw_journal_list(Frame& f);
 
 // Small shared widgets (widgets.cpp).
 std::string fmt(const char* f, double v);

@@ -82,6 +82,7 @@ void draw_window(Frame& f) {
     draw_settings(f);
     draw_sessions(f);
     draw_progress(f);
+    draw_journal_list(f);
     draw_summary(f);
     draw_error(f);
 }
@@ -114,7 +115,7 @@ void draw_top_bar(Frame& f) {
     const char* pause = paused ? "Resume (Space)" : "Pause (Space)";
     const char* end = v ? "End session" : "New session";
     const float w = buttons_width({pause, "Mark trigger (T)", "Focus (Z)", "Sensor...", "Sessions",
-                                   "Progress", "Settings", end});
+                                   "Journal", "Progress", "Settings", end});
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w));
     ImGui::BeginDisabled(!f.pace);
     if (ImGui::Button(pause)) f.ctl.toggle_pause();
@@ -131,6 +132,8 @@ void draw_top_bar(Frame& f) {
     if (ImGui::Button("Sensor...")) f.ui.picker_open = true;
     ImGui::SameLine();
     if (ImGui::Button("Sessions")) f.ctl.open_sessions();
+    ImGui::SameLine();
+    if (ImGui::Button("Journal")) f.ctl.open_journal_list();
     ImGui::SameLine();
     if (ImGui::Button("Progress")) f.ctl.open_progress();
     ImGui::SameLine();

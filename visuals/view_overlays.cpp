@@ -79,41 +79,6 @@ void draw_picker(Frame& f) {
     ImGui::End();
 }
 
-void draw_journal(Frame& f) {
-    JournalDraft& j = f.ui.journal;
-    if (!j.open) return;
-    const float em = ImGui::GetFontSize();
-    // Over the tachogram, full width: the pacer and both panel columns stay in view.
-    ImGui::SetNextWindowPos(f.tacho_pos, ImGuiCond_Always);
-    ImGui::SetNextWindowSize(f.tacho_size, ImGuiCond_Always);
-    ImGui::Begin("Trigger marked", &j.open,
-                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize);
-    ImGui::TextWrapped(
-        "Marked at %s. A note now helps you see patterns later; all optional. "
-        "The pacer keeps going.",
-        clock_text(j.mark_t_s).c_str());
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float gap = ImGui::GetStyle().ItemSpacing.x;
-    ImGui::SetNextItemWidth(w * 0.36f);
-    ImGui::InputTextWithHint("##what", "What happened?", j.what, sizeof j.what);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(w * 0.26f);
-    ImGui::InputTextWithHint("##body", "Where in your body?", j.body, sizeof j.body);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(w * 0.38f - 2 * gap);
-    ImGui::InputTextWithHint("##thought", "The thought that came", j.thought, sizeof j.thought);
-    ImGui::SetNextItemWidth(em * 14);
-    ImGui::SliderInt("intensity 0-10", &j.intensity, 0, 10);
-    ImGui::SameLine(0, em * 2);
-    if (ImGui::Button("Save note")) {
-        f.ctl.save_journal({j.mark_t_s, j.what, j.body, j.thought, j.intensity});
-        j.open = false;
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Skip")) j.open = false;
-    ImGui::End();
-}
-
 void draw_grounding(Frame& f) {
     UiState& ui = f.ui;
     const float em = ImGui::GetFontSize();

@@ -24,19 +24,29 @@ void draw_recovery_panel(Frame& f) {
         return;
     }
     const LiveEpisode& ep = *v->episode;
-    ImGui::TextWrapped(
-        "Since the trigger at %s: your heart rate against your rest before it "
-        "(%.0f bpm).",
-        clock_text(ep.onset_s).c_str(), ep.baseline_hr_bpm);
+    const bool rest_known = std::isfinite(ep.baseline_hr_bpm);
+    if (rest_known)
+        ImGui::TextWrapped(
+            "Since the trigger at %s: your heart rate against your rest before it "
+            "(%.0f bpm).",
+            clock_text(ep.onset_s).c_str(), ep.baseline_hr_bpm);
+    else
+        ImGui::TextWrapped(
+            "Since the trigger at %s: your heart rate (your rest before it was "
+            "not measured yet).",
+            clock_text(ep.onset_s).c_str());
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const float w = ImGui::GetContentRegionAvail().x;
     const float h = std::max(em * 4, ImGui::GetWindowHeight() * 0.14f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(pos, {pos.x + w, pos.y + h}, u32(kBackground, 0.6f), 3);
     const double t0 = ep.onset_s, t1 = std::max(f.t_s, ep.onset_s + 300);
-    double lo = ep.baseline_hr_bpm - 5, hi = std::max(ep.peak_hr_bpm, ep.baseline_hr_bpm + 10) + 3;
+    double lo = 1e300, hi = -1e300;
+    if (rest_known)
+        lo = ep.baseline_hr_bpm - 5, hi = std::max(ep.peak_hr_bpm, ep.baseline_hr_bpm + 10) + 3;
     if (ep.hr)
         for (const auto& [t, hr] : *ep.hr) lo = std::min(lo, hr - 2), hi = std::max(hi, hr + 2);
+    if (!(hi > lo)) lo = 50, hi = 120;
     const auto x_of = [&](double t) {
         return pos.x + w * static_cast<float>((t - t0) / (t1 - t0));
     };
@@ -44,10 +54,12 @@ void draw_recovery_panel(Frame& f) {
         return pos.y + h * static_cast<float>(1 - (hr - lo) / (hi - lo));
     };
     // The baseline, and the band within which the heart rate counts as back (+3 bpm).
-    dl->AddRectFilled({pos.x, y_of(ep.baseline_hr_bpm + 3)}, {pos.x + w, y_of(ep.baseline_hr_bpm)},
-                      u32(kCalm, 0.18f));
-    dl->AddLine({pos.x, y_of(ep.baseline_hr_bpm)}, {pos.x + w, y_of(ep.baseline_hr_bpm)},
-                u32(kCalm, 0.8f), 1.5f);
+    if (rest_known) {
+        dl->AddRectFilled({pos.x, y_of(ep.baseline_hr_bpm + 3)},
+                          {pos.x + w, y_of(ep.baseline_hr_bpm)}, u32(kCalm, 0.18f));
+        dl->AddLine({pos.x, y_of(ep.baseline_hr_bpm)}, {pos.x + w, y_of(ep.baseline_hr_bpm)},
+                    u32(kCalm, 0.8f), 1.5f);
+    }
     if (ep.hr && ep.hr->size() >= 2) {
         std::vector<ImVec2> line;
         for (const auto& [t, hr] : *ep.hr) line.push_back({x_of(t), y_of(hr)});
@@ -67,7 +79,7 @@ void draw_recovery_panel(Frame& f) {
         ImGui::TextWrapped("Half-way back about %s after the peak (the fitted curve, amber).",
                            clock_text(ep.fit->t50_s).c_str());
     else
-        ImGui::TextDisabled("The curve comes 3 minutes after the peak. Keep breathing.");
+        ImGui::TextDisabled("The curve comes 3 minutes after the peak.");
 }
 
 }  // namespace steady::ui

@@ -32,8 +32,8 @@ double need_number(const toml::node& node, const std::string& at, double lo, dou
     const auto v = node.value<double>();  // integers convert too
     if (!v) throw ConfigError(at + ": must be a number");
     if (!(*v >= lo && *v <= hi))
-        throw ConfigError(at + ": " + num(*v) + " is out of range (" + num(lo) + " to " +
-                          num(hi) + ")");
+        throw ConfigError(at + ": " + num(*v) + " is out of range (" + num(lo) + " to " + num(hi) +
+                          ")");
     return *v;
 }
 
@@ -61,8 +61,9 @@ pacer::Pattern parse_custom(const std::string& name, const toml::table& t,
         if (key == "counts") {
             const toml::array* a = node.as_array();
             if (!a || a->size() < 2 || a->size() > 4)
-                throw ConfigError(at + ": must be a list of 2 to 4 numbers (inhale, hold, exhale, "
-                                       "hold-out; 2 numbers mean inhale, exhale)");
+                throw ConfigError(at +
+                                  ": must be a list of 2 to 4 numbers (inhale, hold, exhale, "
+                                  "hold-out; 2 numbers mean inhale, exhale)");
             std::vector<double> c;
             for (const auto& x : *a) c.push_back(need_number(x, at, 0, 60));
             if (c.size() == 2) c = {c[0], 0, c[1], 0};
@@ -78,7 +79,7 @@ pacer::Pattern parse_custom(const std::string& name, const toml::table& t,
                       : v == "none"      ? pacer::Adapt::none
                                          : throw ConfigError(at + ": \"" + v +
                                                              "\": expected arousal, resonance "
-                                                             "or none");
+                                                                  "or none");
         } else {
             throw ConfigError(at + ": unknown setting (known: counts, count_s, adapt)");
         }
@@ -107,8 +108,7 @@ void parse_pacer(const toml::table& t, const std::string& source, PacerConfig& p
                 if (pacer::find_pattern(n, {}))
                     throw ConfigError(where(source, sub, "pacer.patterns." + n) +
                                       ": a built-in pattern has this name; choose another");
-                pc.custom.push_back(
-                    parse_custom(n, need_table(sub, at + "." + n), source));
+                pc.custom.push_back(parse_custom(n, need_table(sub, at + "." + n), source));
             }
         } else {
             throw ConfigError(at +
@@ -138,10 +138,16 @@ void parse_window(const toml::table& t, const std::string& source, WindowConfig&
             w.font_scale = need_number(node, at, 0.5, 4);
         } else if (key == "last_sensor") {
             w.last_sensor = need_string(node, at);
+        } else if (key == "journal_categories") {
+            const toml::array* a = node.as_array();
+            if (!a || a->empty())
+                throw ConfigError(at + ": must be a list of names, e.g. [\"delayed reply\"]");
+            w.journal_categories.clear();
+            for (const auto& x : *a) w.journal_categories.push_back(need_string(x, at));
         } else {
             throw ConfigError(at +
                               ": unknown setting (known: audio, volume, challenge, font_scale, "
-                              "last_sensor)");
+                              "last_sensor, journal_categories)");
         }
     }
 }
@@ -227,6 +233,11 @@ std::string config_text(const Config& c) {
                        {"challenge", c.window.challenge},
                        {"font_scale", c.window.font_scale}};
     if (c.window.last_sensor) window.insert("last_sensor", *c.window.last_sensor);
+    if (c.window.journal_categories != WindowConfig{}.journal_categories) {
+        toml::array cats;
+        for (const std::string& n : c.window.journal_categories) cats.push_back(n);
+        window.insert("journal_categories", cats);
+    }
     root.insert("window", window);
     std::ostringstream out;
     out << "# Steady settings (see README). The window rewrites this file when a setting changes.\n"
@@ -241,8 +252,8 @@ void save_config(const std::string& path, const Config& c) {
     if (p.has_parent_path() && !std::filesystem::exists(p.parent_path(), ec)) {
         std::filesystem::create_directories(p.parent_path(), ec);
         if (ec)
-            throw ConfigError(p.parent_path().string() + ": cannot create the settings folder: " +
-                              ec.message());
+            throw ConfigError(p.parent_path().string() +
+                              ": cannot create the settings folder: " + ec.message());
         ::chmod(p.parent_path().c_str(), 0700);
     }
     const std::string tmp = path + ".tmp";
@@ -266,8 +277,8 @@ void save_config(const std::string& path, const Config& c) {
 
 pacer::Pattern resolve_pattern(const std::string& name, const PacerConfig& pc) {
     if (auto p = pacer::find_pattern(name, pc.custom)) return *p;
-    throw ConfigError("pattern \"" + name + "\" is not known (known: " +
-                      pacer::pattern_names(pc.custom) + ")");
+    throw ConfigError("pattern \"" + name +
+                      "\" is not known (known: " + pacer::pattern_names(pc.custom) + ")");
 }
 
 }  // namespace steady

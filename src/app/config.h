@@ -53,6 +53,11 @@ struct WindowConfig {
     int challenge = 1;
     double font_scale = 1.0;
     std::optional<std::string> last_sensor;
+    // What happened, as the trigger journal offers it (editable; these are the defaults).
+    std::vector<std::string> journal_categories = {
+        "delayed reply", "unclear plans", "partner distance",
+        "conflict",      "criticism",     "being alone",
+        "work",          "other"};
 };
 
 struct Config {

@@ -74,7 +74,9 @@ struct Fields {
                 {"what", e.what},
                 {"body", e.body},
                 {"thought", e.thought},
-                {"intensity", opt(e.intensity)}};
+                {"intensity", opt(e.intensity)},
+                {"helped", e.helped},
+                {"intensity_after", opt(e.intensity_after)}};
     }
     Json operator()(const RecoveredEvent& e) const {
         return {{"hr_bpm", e.hr_bpm},
@@ -159,8 +161,13 @@ Event event_from_fields(double t_s, std::string_view kind, const nlohmann::json&
     } else if (kind == "mark") {
         e.data = MarkEvent{onum("hr_bpm"), onum("arousal")};
     } else if (kind == "journal") {
-        JournalEvent d{num("mark_t_s"), str("what"), str("body"), str("thought"),
-                       get_opt<int>(j, "intensity")};
+        JournalEvent d{num("mark_t_s"),
+                       str("what"),
+                       str("body"),
+                       str("thought"),
+                       get_opt<int>(j, "intensity"),
+                       str("helped"),
+                       get_opt<int>(j, "intensity_after")};
         e.data = std::move(d);
     } else if (kind == "recovered") {
         // Steady 0.1 called the time back "recovery_s" (since the detection, back to calm).

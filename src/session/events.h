@@ -31,11 +31,16 @@ struct MarkEvent {
     std::optional<double> hr_bpm;
     std::optional<double> arousal;  // level 0-1, once the baseline exists
 };
-// A note on a mark.
+// A note on a mark (the trigger journal). Written again later to edit it: the newest note for a
+// mark is the one that counts.
 struct JournalEvent {
     double mark_t_s = 0;  // the mark it belongs to
-    std::string what, body, thought;
-    std::optional<int> intensity;  // 0-10
+    std::string what;     // what happened: one of the user's categories, or their own words
+    std::string body;     // where in the body, comma-separated
+    std::string thought;  // the story told in the moment
+    std::optional<int> intensity;        // 0-10, at the time
+    std::string helped;                  // what helped, comma-separated
+    std::optional<int> intensity_after;  // 0-10, afterwards
 };
 // An episode ended: the 30-s HR within 3 bpm of the pre-trigger baseline for 30 s.
 struct RecoveredEvent {

@@ -441,6 +441,26 @@ void Database::store_episodes(std::int64_t id, const std::vector<recovery::Episo
     }
 }
 
+std::vector<Event> Database::events(std::int64_t id) {
+    std::vector<Event> out;
+    Statement e(db_, "SELECT t_s, kind, payload FROM events WHERE session_id = ? ORDER BY rowid");
+    e.bind(1, id);
+    while (e.row()) out.push_back(event_from_payload(e.real(0), e.text(1), e.text(2)));
+    return out;
+}
+
+void Database::add_event(std::int64_t id, const Event& e) {
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    session(id, false);  // throws for a missing one
+    Statement ins(db_, "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
+    ins.bind(1, id).bind(2, e.t_s).bind(3, kind_of(e)).bind(4, event_fields(e).dump()).run();
+    if (version_ >= 3) {  // its episodes and summary are derived from the events
+        Statement up(db_,
+                     "UPDATE sessions SET episodes_version = 0, summary_version = 0 WHERE id = ?");
+        up.bind(1, id).run();
+    }
+}
+
 std::optional<std::int64_t> Database::session_with_source(const std::string& hash) {
     if (version_ < 3) return std::nullopt;
     Statement q(db_, "SELECT id FROM sessions WHERE source_hash = ?");

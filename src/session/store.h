@@ -116,6 +116,11 @@ class Database {
     // session is over). `recompute` always fits again (after a change of method).
     std::vector<recovery::Episode> episodes(std::int64_t id, bool recompute = false);
 
+    // A session's events alone (no beats), in the order stored.
+    std::vector<Event> events(std::int64_t id);
+    // Adds an event to a stored session (a journal note written or edited afterwards).
+    void add_event(std::int64_t id, const Event& e);
+
     // The session that holds a file with this content hash, if any.
     std::optional<std::int64_t> session_with_source(const std::string& hash);
     // Stores a whole recording as a complete session with its summary and episodes; throws
