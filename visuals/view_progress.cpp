@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "visuals/palette.h"
 #include "visuals/view.h"
@@ -142,6 +143,56 @@ void draw_progress(Frame& f) {
         }
         ImGui::TextDisabled("bars: minutes practised; numbers: episodes that week");
     }
+    // What sets you off, and what takes longest to settle (from the journal notes).
+    ImGui::Separator();
+    ImGui::TextUnformatted("Triggers by what happened (from your journal notes)");
+    struct Category {
+        int episodes = 0;
+        std::vector<double> t50, back;
+    };
+    std::map<std::string, Category> cats;
+    for (const auto& d : days)
+        for (const auto& e : d.episodes) {
+            Category& c =
+                cats[e.journal && !e.journal->what.empty() ? e.journal->what : "(no note)"];
+            ++c.episodes;
+            if (e.hr) c.t50.push_back(e.hr->t50_s);
+            if (e.back_to_baseline_s) c.back.push_back(*e.back_to_baseline_s);
+        }
+    const auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? -1.0 : v[v.size() / 2];
+    };
+    if (cats.empty()) {
+        ImGui::TextDisabled("No episodes yet.");
+    } else if (ImGui::BeginTable("##cats", 4,
+                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* h :
+             {"what happened", "episodes", "median half-way back", "median settled in"})
+            ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        std::vector<std::pair<std::string, Category>> rows(cats.begin(), cats.end());
+        // Longest to settle first.
+        std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+            return median(a.second.t50) > median(b.second.t50);
+        });
+        for (const auto& [name, c] : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", c.episodes);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(c.t50.empty() ? "--" : clock_text(median(c.t50)).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(c.back.empty() ? "--" : clock_text(median(c.back)).c_str());
+        }
+        ImGui::EndTable();
+    }
+    double coherent = 0;
+    for (const auto& w : p.weeks) coherent += w.coherence_high_min;
+    ImGui::TextDisabled("Time at high coherence: %.0f minutes over %zu weeks.", coherent,
+                        p.weeks.size());
     // Resting ln RMSSD.
     ImGui::Separator();
     ImGui::TextUnformatted("Resting HRV (ln RMSSD of each session's resting baseline)");

@@ -69,6 +69,32 @@ void draw_settings(Frame& f) {
         cfg.window.font_scale = fs;
         changed = true;
     }
+    ImGui::Separator();
+    ImGui::TextUnformatted("Journal: what can happen");
+    auto& cats = cfg.window.journal_categories;
+    for (std::size_t i = 0; i < cats.size(); ++i) {
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::SmallButton("x") && cats.size() > 1) {
+            cats.erase(cats.begin() + static_cast<std::ptrdiff_t>(i));
+            changed = true;
+            ImGui::PopID();
+            break;
+        }
+        ImGui::SameLine();
+        ImGui::TextUnformatted(cats[i].c_str());
+        ImGui::PopID();
+    }
+    static char added[64] = {};
+    ImGui::SetNextItemWidth(em * 14);
+    const bool enter = ImGui::InputTextWithHint("##newcat", "another category", added, sizeof added,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Add") || enter) && added[0] &&
+        std::find(cats.begin(), cats.end(), std::string(added)) == cats.end()) {
+        cats.emplace_back(added);
+        added[0] = 0;
+        changed = true;
+    }
     ImGui::TextDisabled("Saved in %s", f.config_path.c_str());
     if (changed) f.ctl.settings_changed();
     ImGui::End();

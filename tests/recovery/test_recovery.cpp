@@ -8,6 +8,7 @@
 #include <numbers>
 #include <random>
 
+#include "app/config.h"
 #include "drivers/drivers.h"
 #include "drivers/sim/model.h"
 #include "recovery/episodes.h"
@@ -185,4 +186,19 @@ TEST_CASE("the simulator's trigger gives t50 close to tau ln 2", "[recovery][sim
         INFO("tau " << tau << ": median t50 " << median << " of " << t50s.size());
         CHECK(median == Approx(tau * std::numbers::ln2).epsilon(0.30));
     }
+}
+
+TEST_CASE("journal categories: defaults, from the settings file, round trip, refusal",
+          "[recovery][config]") {
+    const Config defaults = parse_config("", "none.toml");
+    CHECK(defaults.window.journal_categories.size() == 8);
+    CHECK(defaults.window.journal_categories.front() == "delayed reply");
+    const Config c =
+        parse_config("[window]\njournal_categories = [\"silence\", \"a late call\"]\n", "c.toml");
+    CHECK(c.window.journal_categories == std::vector<std::string>{"silence", "a late call"});
+    CHECK(parse_config(config_text(c), "again.toml").window.journal_categories ==
+          c.window.journal_categories);
+    CHECK(config_text(defaults).find("journal_categories") == std::string::npos);
+    CHECK_THROWS_WITH(parse_config("[window]\njournal_categories = []\n", "bad.toml"),
+                      Catch::Contains("bad.toml") && Catch::Contains("journal_categories"));
 }
