@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/command_errors.h"
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "io/rr_file.h"
@@ -33,12 +34,6 @@ struct HistoryOptions {
     std::string format = "text";
     std::vector<std::string> files;
     std::string at;
-};
-
-// Usage errors: exit status 2.
-class UsageError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
 };
 
 // ISO 8601 in local time with its offset: 2026-12-01T09:30:00+01:00.
@@ -332,18 +327,6 @@ int import(const HistoryOptions& o) {
         }
     }
     return status;
-}
-
-int guarded(const char* what, const std::function<int()>& f) {
-    try {
-        return f();
-    } catch (const UsageError& e) {
-        std::cerr << "steady " << what << ": " << e.what() << "\n";
-        return 2;
-    } catch (const StoreError& e) {
-        std::cerr << "steady " << what << ": " << e.what() << "\n";
-        return 1;
-    }
 }
 
 void common(CLI::App* cmd, HistoryOptions& o) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/command_errors.h"
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
@@ -125,15 +126,6 @@ int export_session(const SessionsOptions& o) {
         return 1;
     }
     return 0;
-}
-
-int guarded(const char* what, const std::function<int()>& f) {
-    try {
-        return f();
-    } catch (const StoreError& e) {
-        std::cerr << "steady " << what << ": " << e.what() << "\n";
-        return 1;
-    }
 }
 
 }  // namespace

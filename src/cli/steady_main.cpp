@@ -43,9 +43,8 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
     app.add_option("--open", t.open,
                    "Open a view at start: focus, picker, journal, settings, "
                    "sessions, progress, summary (for screenshots and bug reports)")
-        ->check(CLI::IsMember(
-            {"focus", "picker", "journal", "journal-list", "settings", "sessions", "progress",
-             "summary"}));
+        ->check(CLI::IsMember({"focus", "picker", "journal", "journal-list", "settings", "sessions",
+                               "progress", "summary"}));
     app.add_option("--db", t.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
     app.add_option("--config", t.config,
                    "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");

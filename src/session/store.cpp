@@ -189,6 +189,21 @@ void check_version(int version) {
                          std::to_string(Database::kSchemaVersion) + "); update Steady");
 }
 
+// Inserts a session's beats and events (inside the caller's transaction).
+void insert_rows(sqlite3* db, std::int64_t session, std::span<const PlacedBeat> beats,
+                 std::span<const Event> events) {
+    Statement beat(db, "INSERT INTO beats (session_id, t_s, rr_ms, flags) VALUES (?, ?, ?, ?)");
+    for (const PlacedBeat& b : beats)
+        beat.bind(1, session).bind(2, b.t_s).bind(3, b.rr_ms).bind(4, std::int64_t{b.flags}).run();
+    Statement event(db, "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
+    for (const Event& e : events)
+        event.bind(1, session)
+            .bind(2, e.t_s)
+            .bind(3, kind_of(e))
+            .bind(4, event_fields(e).dump())
+            .run();
+}
+
 // The session list's columns, for any schema version. Counting beats reads every beat's row
 // (the flags are not indexed), so the listing that does not show them leaves them at 0.
 std::string session_select(int version, bool counts = true) {
@@ -452,8 +467,7 @@ std::vector<Event> Database::events(std::int64_t id) {
 void Database::add_event(std::int64_t id, const Event& e) {
     if (read_only_) throw StoreError(path_ + ": the database is write-protected");
     session(id, false);  // throws for a missing one
-    Statement ins(db_, "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
-    ins.bind(1, id).bind(2, e.t_s).bind(3, kind_of(e)).bind(4, event_fields(e).dump()).run();
+    insert_rows(db_, id, {}, std::span<const Event>(&e, 1));
     if (version_ >= 3) {  // its episodes and summary are derived from the events
         Statement up(db_,
                      "UPDATE sessions SET episodes_version = 0, summary_version = 0 WHERE id = ?");
@@ -493,18 +507,7 @@ std::int64_t Database::import_session(const Client& client, const ImportedSessio
             .bind(8, s.source_hash)
             .run();
         id = sqlite3_last_insert_rowid(db_);
-        Statement beat(db_,
-                       "INSERT INTO beats (session_id, t_s, rr_ms, flags) VALUES (?, ?, ?, ?)");
-        for (const PlacedBeat& b : s.beats)
-            beat.bind(1, id).bind(2, b.t_s).bind(3, b.rr_ms).bind(4, std::int64_t{b.flags}).run();
-        Statement event(db_,
-                        "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
-        for (const Event& e : s.events)
-            event.bind(1, id)
-                .bind(2, e.t_s)
-                .bind(3, kind_of(e))
-                .bind(4, event_fields(e).dump())
-                .run();
+        insert_rows(db_, id, s.beats, s.events);
         exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -620,18 +623,7 @@ std::optional<std::string> Recording::commit() {
     if (pending() == 0) return std::nullopt;
     try {
         exec(db_, "BEGIN IMMEDIATE");
-        Statement beat(db_,
-                       "INSERT INTO beats (session_id, t_s, rr_ms, flags) VALUES (?, ?, ?, ?)");
-        for (const PlacedBeat& b : pending_beats_)
-            beat.bind(1, id_).bind(2, b.t_s).bind(3, b.rr_ms).bind(4, std::int64_t{b.flags}).run();
-        Statement event(db_,
-                        "INSERT INTO events (session_id, t_s, kind, payload) VALUES (?, ?, ?, ?)");
-        for (const Event& e : pending_events_)
-            event.bind(1, id_)
-                .bind(2, e.t_s)
-                .bind(3, kind_of(e))
-                .bind(4, event_fields(e).dump())
-                .run();
+        insert_rows(db_, id_, pending_beats_, pending_events_);
         exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
