@@ -38,9 +38,9 @@ double need_number(const toml::node& node, const std::string& at, double lo, dou
 }
 
 bool need_bool(const toml::node& node, const std::string& at) {
-    const auto v = node.value<bool>();
-    if (!v) throw ConfigError(at + ": must be true or false");
-    return *v;
+    // toml++ would read 0 and 2 as booleans; the settings file means true or false only.
+    if (!node.is_boolean()) throw ConfigError(at + ": must be true or false");
+    return *node.value<bool>();
 }
 
 const toml::table& need_table(const toml::node& node, const std::string& at) {

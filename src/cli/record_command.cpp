@@ -102,13 +102,21 @@ int run(RecordOptions o) {
               << (o.speed != 1 ? " at speed " + exact(o.speed) : "") << length
               << "; Ctrl-C stops and keeps everything\n";
 
+    // A closed standard output (`| head`) stops the printing: a session with an end goes on to
+    // it, one without ends now; either way it is stored complete.
+    bool printing = !o.quiet;
+    const auto print = [&](const nlohmann::ordered_json& line) {
+        if (!printing) return;
+        std::cout << line.dump() << "\n" << std::flush;
+        if (std::cout) return;
+        printing = false;
+        if (!std::isfinite(session->end_s())) session->end();
+    };
     session->callbacks.on_second = [&](double t, const Snapshot& s,
                                        const std::optional<PacerReport>& p) {
-        if (!o.quiet) std::cout << second_line(t, s, p).dump() << "\n" << std::flush;
+        print(second_line(t, s, p));
     };
-    session->callbacks.on_event = [&](const Event& e) {
-        if (!o.quiet) std::cout << event_line(e).dump() << "\n" << std::flush;
-    };
+    session->callbacks.on_event = [&](const Event& e) { print(event_line(e)); };
     session->callbacks.on_beat = [&](const PlacedBeat& b) {
         if (csv) csv << exact(b.t_s) << ',' << exact(b.rr_ms) << ',' << b.flags << '\n';
     };
@@ -117,11 +125,14 @@ int run(RecordOptions o) {
     };
 
     g_session = session.get();
+    // Ctrl-C, SIGTERM and a closed terminal (SIGHUP) end the session cleanly; a closed pipe is
+    // an error on write (above), not a signal that kills the process with beats unsaved.
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    std::signal(SIGHUP, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
     const SessionSummary summary = session->run();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) std::signal(sig, SIG_DFL);
     g_session = nullptr;
 
     if (csv) {

@@ -275,3 +275,51 @@ TEST_CASE("record --sensor ant without the ANT+ key says where to put it", "[cli
                           Catch::Contains("ant_network_key"));
     CHECK(Database(dir / "s.db", Database::Open::existing).list().empty());
 }
+
+TEST_CASE("record: SIGHUP ends the session like SIGTERM, stored complete", "[cli][session]") {
+    test::TempDir dir;
+    const std::string db = dir / "s.db";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl(STEADY_BIN, STEADY_BIN, "record", "--sensor", "sim:calm", "--speed", "20", "--quiet",
+              "--db", db.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE(kill(pid, SIGHUP) == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    Database store(db, Database::Open::existing);
+    const auto list = store.list();
+    REQUIRE(list.size() == 1);
+    CHECK(list[0].state == "complete");
+    CHECK(list[0].beats > 5);
+}
+
+TEST_CASE("record into a closed pipe: printing stops, the session is stored complete",
+          "[cli][session]") {
+    test::TempDir dir;
+    const auto run_piped = [&](const std::string& args) {
+        const std::string cmd = "bash -c 'XDG_CONFIG_HOME=/nonexistent " + std::string(STEADY_BIN) +
+                                " record " + args + " 2>/dev/null | head -3 >/dev/null; exit " +
+                                "${PIPESTATUS[0]}'";
+        const int rc = std::system(cmd.c_str());
+        return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    };
+    // Without an end: ended as soon as the pipe closes.
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(run_piped("--sensor sim:calm --speed 20 --db " + (dir / "a.db")) == 0);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+    Database a(dir / "a.db", Database::Open::existing);
+    REQUIRE(a.list().size() == 1);
+    CHECK(a.list()[0].state == "complete");
+    CHECK(a.list()[0].beats > 0);
+    // With an end: it goes on to it.
+    CHECK(run_piped("--sensor sim:calm --duration 120 --speed 200 --db " + (dir / "b.db")) == 0);
+    Database b(dir / "b.db", Database::Open::existing);
+    REQUIRE(b.list().size() == 1);
+    CHECK(b.list()[0].state == "complete");
+    CHECK(b.list()[0].duration_s == 120);
+}

@@ -202,3 +202,11 @@ TEST_CASE("journal categories: defaults, from the settings file, round trip, ref
     CHECK_THROWS_WITH(parse_config("[window]\njournal_categories = []\n", "bad.toml"),
                       Catch::Contains("bad.toml") && Catch::Contains("journal_categories"));
 }
+
+TEST_CASE("settings: a boolean is true or false, never a number", "[config][regression]") {
+    // Regression: toml++ read `adapt = 2`, `adapt = 0` and `audio = 5` as booleans.
+    for (const char* text :
+         {"[pacer]\nadapt = 2\n", "[pacer]\nadapt = 0\n", "[window]\naudio = 5\n"})
+        CHECK_THROWS_WITH(parse_config(text, "s.toml"), Catch::Contains("must be true or false"));
+    CHECK_FALSE(parse_config("[pacer]\nadapt = false\n", "s.toml").pacer.adapt.enabled);
+}
