@@ -42,14 +42,7 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (options_.db.empty() && config_.db) options_.db = *config_.db;
     // The plan's own mistakes (a live sensor at another speed, a bad --baseline) stop before
     // any window opens.
-    if (!options_.sensor.empty()) {
-        SessionPlan plan;
-        plan.sensor = options_.sensor;
-        plan.speed = options_.speed;
-        plan.challenge = config_.window.challenge;
-        plan.baseline = options_.baseline.empty() ? "new" : options_.baseline;
-        TrainingSession::check(plan, registry_);
-    }
+    if (!options_.sensor.empty()) TrainingSession::check(plan_for(options_.sensor), registry_);
     db_ = std::make_unique<Database>(options_.db.empty() ? Database::default_path() : options_.db,
                                      Database::Open::create);
     init_window();
@@ -183,16 +176,24 @@ void TrainerApp::load_fonts(float scale) {
 
 // Session lifecycle -------------------------------------------------------------------------
 
-bool TrainerApp::try_start(const std::string& spec) {
+// The plan from the command line and the settings (the pacer is added when a session starts:
+// its pattern may be unknown, which is the session's error to show).
+SessionPlan TrainerApp::plan_for(const std::string& spec) const {
     SessionPlan plan;
     plan.sensor = spec;
-    plan.db_path = db_->path();
+    plan.speed = options_.speed;
     plan.challenge = config_.window.challenge;
     plan.recent_s = kTachogramS;
     plan.baseline = options_.baseline.empty() ? "new" : options_.baseline;
+    if (db_) plan.db_path = db_->path();
+    return plan;
+}
+
+bool TrainerApp::try_start(const std::string& spec) {
+    SessionPlan plan = plan_for(spec);
     try {
         // A live strap picked in the window runs at 1x whatever --speed said for the simulator.
-        plan.speed = registry_.driver(spec).live ? 1.0 : options_.speed;
+        if (registry_.driver(spec).live) plan.speed = 1.0;
         if (!options_.no_pacer) {
             plan.pacer = PacerSetup{current_pattern(), config_.pacer.adapt};
             if (options_.no_adapt) plan.pacer->adapt.enabled = false;

@@ -93,6 +93,7 @@ class TrainerApp final : public Controller {
 
     void init_window();
     void load_fonts(float scale);
+    SessionPlan plan_for(const std::string& spec) const;
     bool try_start(const std::string& spec);
     void handle_event(const SDL_Event& e);
     void handle_key(SDL_Keycode key);

@@ -131,7 +131,6 @@ struct Frame {
     Controller& ctl;
     // Set by draw_window for the overlays: the tachogram's area (where the note goes).
     ImVec2 tacho_pos{}, tacho_size{};
-    bool live() const { return view && view->state != SessionView::State::ended; }
     bool simulated() const { return view && view->sensor.transport == "sim"; }
     ImVec4 pacer_colour() const;  // by arousal, neutral before the baseline
 };

@@ -6,6 +6,7 @@
 
 #include "hrv/coherence.h"
 #include "session/event_json.h"
+#include "session/json_values.h"
 
 namespace steady::cli {
 namespace {
@@ -54,10 +55,6 @@ void round_under(Json& j, const std::string& key) {
     }
 }
 
-Json opt(const std::optional<double>& v) {
-    return v ? Json(*v) : Json();
-}
-
 std::string one_decimal(const std::optional<double>& v, const char* unit) {
     if (!v) return "--";
     char buf[32];
@@ -74,15 +71,15 @@ void round_numbers(Json& j) {
 Json second_line(double t_s, const Snapshot& s, const std::optional<PacerReport>& p) {
     Json j;
     j["t_s"] = t_s;
-    j["hr_bpm"] = opt(s.hr_bpm);
-    j["rr_ms"] = opt(s.rr_ms);
-    j["rmssd_ms"] = opt(s.rmssd_60s_ms);
-    j["rmssd_30s_ms"] = opt(s.rmssd_30s_ms);
-    j["coherence_ratio"] = opt(s.coherence_ratio);
-    j["coherence_score"] = opt(s.coherence_score);
-    j["resp_rate_bpm"] = opt(s.resp_rate_bpm);
-    j["lf_hf"] = opt(s.lf_hf);
-    j["hf_ms2"] = opt(s.hf_ms2);
+    j["hr_bpm"] = json_or_null(s.hr_bpm);
+    j["rr_ms"] = json_or_null(s.rr_ms);
+    j["rmssd_ms"] = json_or_null(s.rmssd_60s_ms);
+    j["rmssd_30s_ms"] = json_or_null(s.rmssd_30s_ms);
+    j["coherence_ratio"] = json_or_null(s.coherence_ratio);
+    j["coherence_score"] = json_or_null(s.coherence_score);
+    j["resp_rate_bpm"] = json_or_null(s.resp_rate_bpm);
+    j["lf_hf"] = json_or_null(s.lf_hf);
+    j["hf_ms2"] = json_or_null(s.hf_ms2);
     j["arousal"] = {{"level", s.baseline_ready ? Json(s.arousal.level) : Json()},
                     {"band", s.baseline_ready ? to_string(s.arousal.band) : "baseline"}};
     j["sensor"] = {

@@ -18,6 +18,8 @@
 #include "session/episode_json.h"
 #include "session/event_json.h"
 #include "session/history.h"
+#include "session/iso_time.h"
+#include "session/json_values.h"
 #include "session/store.h"
 #include "training/analyse_recording.h"
 
@@ -45,14 +47,6 @@ std::string local_iso(std::time_t t) {
     std::string s = buf;
     if (s.size() >= 5) s.insert(s.size() - 2, ":");
     return s;
-}
-
-std::string utc_iso(std::time_t t) {
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 Client client_of(Database& db, const std::string& name) {
@@ -168,15 +162,14 @@ int progress(const HistoryOptions& o) {
         j["sessions"] = p.sessions;
         j["episodes"] = p.episodes;
         j["weeks"] = Json::array();
-        const auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(); };
         for (const recovery::Week& w : p.weeks)
             j["weeks"].push_back({{"week_start", w.week_start},
                                   {"sessions", w.sessions},
                                   {"practice_min", w.practice_min},
                                   {"episodes", w.episodes},
-                                  {"median_t50_s", opt(w.median_t50_s)},
-                                  {"resting_rmssd_ms", opt(w.resting_rmssd_ms)},
-                                  {"resting_hr_bpm", opt(w.resting_hr_bpm)},
+                                  {"median_t50_s", json_or_null(w.median_t50_s)},
+                                  {"resting_rmssd_ms", json_or_null(w.resting_rmssd_ms)},
+                                  {"resting_hr_bpm", json_or_null(w.resting_hr_bpm)},
                                   {"coherence_high_min", w.coherence_high_min}});
         if (p.trend) {
             j["recovery_trend"] = {{"t50_change_pct_per_30d", p.trend->change_pct_per_30d},

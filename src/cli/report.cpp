@@ -1,5 +1,7 @@
 #include "cli/report.h"
 
+#include "session/json_values.h"
+
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -11,10 +13,6 @@ using nlohmann::ordered_json;
 using namespace steady::hrv;
 
 namespace {
-
-ordered_json opt(const std::optional<double>& v) {
-    return v ? ordered_json(*v) : ordered_json(nullptr);
-}
 
 ordered_json settings_json(const AnalysisSettings& s) {
     const SpectrumSettings& sp = s.spectrum;
@@ -72,7 +70,7 @@ ordered_json result_json(const AnalysisResult& r, const AnalysisSettings& s) {
                           {"hf_pct", f.hf_pct},
                           {"lf_nu", f.lf_nu},
                           {"hf_nu", f.hf_nu},
-                          {"lf_hf", opt(f.lf_hf)},
+                          {"lf_hf", json_or_null(f.lf_hf)},
                           {"vlf_peak_hz", f.vlf_peak_hz},
                           {"lf_peak_hz", f.lf_peak_hz},
                           {"hf_peak_hz", f.hf_peak_hz},
@@ -81,9 +79,10 @@ ordered_json result_json(const AnalysisResult& r, const AnalysisSettings& s) {
         j["frequency"] = nullptr;
     }
     const Nonlinear& n = r.nonlinear;
-    j["nonlinear"] = {{"sd1_ms", opt(n.sd1_ms)},         {"sd2_ms", opt(n.sd2_ms)},
-                      {"sd2_sd1", opt(n.sd2_sd1)},       {"dfa_alpha1", opt(n.dfa_alpha1)},
-                      {"dfa_alpha2", opt(n.dfa_alpha2)}, {"sampen", opt(n.sampen)}};
+    j["nonlinear"] = {
+        {"sd1_ms", json_or_null(n.sd1_ms)},         {"sd2_ms", json_or_null(n.sd2_ms)},
+        {"sd2_sd1", json_or_null(n.sd2_sd1)},       {"dfa_alpha1", json_or_null(n.dfa_alpha1)},
+        {"dfa_alpha2", json_or_null(n.dfa_alpha2)}, {"sampen", json_or_null(n.sampen)}};
     if (r.coherence) {
         j["coherence"] = {{"ratio_mean", r.coherence->ratio_mean},
                           {"score_mean", r.coherence->score_mean},
@@ -91,7 +90,7 @@ ordered_json result_json(const AnalysisResult& r, const AnalysisSettings& s) {
     } else {
         j["coherence"] = nullptr;
     }
-    j["respiration"] = {{"rate_bpm", opt(r.respiration_rate_bpm)}};
+    j["respiration"] = {{"rate_bpm", json_or_null(r.respiration_rate_bpm)}};
     j["warnings"] = r.warnings;
     return j;
 }

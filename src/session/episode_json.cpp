@@ -3,32 +3,26 @@
 #include <cmath>
 
 #include "session/event_json.h"
+#include "session/json_values.h"
 
 namespace steady {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json opt(const std::optional<double>& v) {
-    return v && std::isfinite(*v) ? Json(*v) : Json();
-}
 Json num(double v) {
     return std::isfinite(v) ? Json(v) : Json();
 }
-std::optional<double> get_opt(const nlohmann::json& j, const char* k) {
-    const auto it = j.find(k);
-    if (it == j.end() || it->is_null()) return std::nullopt;
-    return it->get<double>();
-}
 double get_num(const nlohmann::json& j, const char* k) {
-    return get_opt(j, k).value_or(std::nan(""));
+    return optional_number(j, k).value_or(std::nan(""));
 }
 
 Json recovery_json(const std::optional<recovery::Recovery>& r, bool hr) {
     if (!r) return nullptr;
     Json j{{"model", r->model}, {"t50_s", r->t50_s}, {"t90_s", r->t90_s}, {"tau_s", r->tau_s}};
     j[hr ? "level_bpm" : "level_ms"] = r->level;
-    j[hr ? "level_above_baseline_bpm" : "level_below_baseline_ms"] = opt(r->level_vs_baseline);
+    j[hr ? "level_above_baseline_bpm" : "level_below_baseline_ms"] =
+        json_or_null(r->level_vs_baseline);
     j["r2"] = r->r2;
     return j;
 }
@@ -41,7 +35,8 @@ std::optional<recovery::Recovery> recovery_from(const nlohmann::json& j, bool hr
     r.t90_s = j.at("t90_s").get<double>();
     r.tau_s = j.at("tau_s").get<double>();
     r.level = j.at(hr ? "level_bpm" : "level_ms").get<double>();
-    r.level_vs_baseline = get_opt(j, hr ? "level_above_baseline_bpm" : "level_below_baseline_ms");
+    r.level_vs_baseline =
+        optional_number(j, hr ? "level_above_baseline_bpm" : "level_below_baseline_ms");
     r.r2 = j.at("r2").get<double>();
     return r;
 }
@@ -53,7 +48,7 @@ Json episode_json(const recovery::Episode& e) {
     j["onset_s"] = e.onset_s;
     j["source"] = e.source;
     j["baseline_hr_bpm"] = num(e.baseline_hr_bpm);
-    j["baseline_rmssd_ms"] = opt(e.baseline_rmssd_ms);
+    j["baseline_rmssd_ms"] = json_or_null(e.baseline_rmssd_ms);
     j["baseline_from"] = e.baseline_from;
     j["peak_hr_bpm"] = num(e.peak_hr_bpm);
     j["peak_s"] = e.peak_s;
@@ -62,7 +57,7 @@ Json episode_json(const recovery::Episode& e) {
     j["hr_recovery_reason"] = e.hr ? Json() : Json(e.hr_reason);
     j["rmssd_recovery"] = recovery_json(e.rmssd, false);
     j["rmssd_recovery_reason"] = e.rmssd ? Json() : Json(e.rmssd_reason);
-    j["back_to_baseline_s"] = opt(e.back_to_baseline_s);
+    j["back_to_baseline_s"] = json_or_null(e.back_to_baseline_s);
     j["censored"] = e.censored;
     j["end_s"] = e.end_s;
     if (e.journal) {
@@ -79,7 +74,7 @@ recovery::Episode episode_from_json(const nlohmann::json& j) {
     e.onset_s = j.at("onset_s").get<double>();
     e.source = j.at("source").get<std::string>();
     e.baseline_hr_bpm = get_num(j, "baseline_hr_bpm");
-    e.baseline_rmssd_ms = get_opt(j, "baseline_rmssd_ms");
+    e.baseline_rmssd_ms = optional_number(j, "baseline_rmssd_ms");
     e.baseline_from = j.at("baseline_from").get<std::string>();
     e.peak_hr_bpm = get_num(j, "peak_hr_bpm");
     e.peak_s = j.at("peak_s").get<double>();
@@ -88,7 +83,7 @@ recovery::Episode episode_from_json(const nlohmann::json& j) {
     if (!e.hr) e.hr_reason = j.at("hr_recovery_reason").get<std::string>();
     e.rmssd = recovery_from(j.at("rmssd_recovery"), false);
     if (!e.rmssd) e.rmssd_reason = j.at("rmssd_recovery_reason").get<std::string>();
-    e.back_to_baseline_s = get_opt(j, "back_to_baseline_s");
+    e.back_to_baseline_s = optional_number(j, "back_to_baseline_s");
     e.censored = j.at("censored").get<bool>();
     e.end_s = j.at("end_s").get<double>();
     if (!j.at("journal").is_null()) {

@@ -2,15 +2,12 @@
 
 #include <cstring>
 
+#include "session/json_values.h"
+
 namespace steady {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-template <typename T>
-Json opt(const std::optional<T>& v) {
-    return v ? Json(*v) : Json();
-}
 
 template <typename T>
 std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
@@ -58,44 +55,45 @@ struct KindName {
 
 struct Fields {
     Json operator()(const BaselineEvent& e) const {
-        return {{"hr_bpm", e.hr_bpm}, {"rmssd_ms", e.rmssd_ms}, {"resp_bpm", opt(e.resp_bpm)}};
+        return {
+            {"hr_bpm", e.hr_bpm}, {"rmssd_ms", e.rmssd_ms}, {"resp_bpm", json_or_null(e.resp_bpm)}};
     }
     Json operator()(const TriggerEvent& e) const {
         return {{"hr_bpm", e.hr_bpm},
                 {"rise_bpm", e.rise_bpm},
                 {"level", e.level},
-                {"onset_s", opt(e.onset_s)}};
+                {"onset_s", json_or_null(e.onset_s)}};
     }
     Json operator()(const MarkEvent& e) const {
-        return {{"hr_bpm", opt(e.hr_bpm)}, {"arousal", opt(e.arousal)}};
+        return {{"hr_bpm", json_or_null(e.hr_bpm)}, {"arousal", json_or_null(e.arousal)}};
     }
     Json operator()(const JournalEvent& e) const {
         return {{"mark_t_s", e.mark_t_s},
                 {"what", e.what},
                 {"body", e.body},
                 {"thought", e.thought},
-                {"intensity", opt(e.intensity)},
+                {"intensity", json_or_null(e.intensity)},
                 {"helped", e.helped},
-                {"intensity_after", opt(e.intensity_after)}};
+                {"intensity_after", json_or_null(e.intensity_after)}};
     }
     Json operator()(const RecoveredEvent& e) const {
         return {{"hr_bpm", e.hr_bpm},
-                {"onset_s", opt(e.onset_s)},
+                {"onset_s", json_or_null(e.onset_s)},
                 {"back_to_baseline_s", e.back_to_baseline_s},
-                {"t50_s", opt(e.t50_s)}};
+                {"t50_s", json_or_null(e.t50_s)}};
     }
     Json operator()(const PacerEvent& e) const {
         Json j{{"reason", e.reason}, {"pattern", e.pattern}};
         if (e.reason == "adaptation") {
-            j["adaptation"] = opt(e.adaptation);
+            j["adaptation"] = json_or_null(e.adaptation);
             return j;
         }
-        j["from_count_s"] = opt(e.from_count_s);
-        j["count_s"] = opt(e.count_s);
-        j["cycle_s"] = opt(e.cycle_s);
-        j["effective_s"] = opt(e.effective_s);
-        j["arousal"] = opt(e.arousal);
-        j["breathing_bpm"] = opt(e.breathing_bpm);
+        j["from_count_s"] = json_or_null(e.from_count_s);
+        j["count_s"] = json_or_null(e.count_s);
+        j["cycle_s"] = json_or_null(e.cycle_s);
+        j["effective_s"] = json_or_null(e.effective_s);
+        j["arousal"] = json_or_null(e.arousal);
+        j["breathing_bpm"] = json_or_null(e.breathing_bpm);
         if (e.adaptation) j["adaptation"] = *e.adaptation;
         return j;
     }

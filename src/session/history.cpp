@@ -1,12 +1,8 @@
 #include "session/history.h"
 
-namespace steady {
+#include "session/iso_time.h"
 
-std::time_t stored_time(const std::string& iso) {
-    std::tm tm{};
-    if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
-    return timegm(&tm);
-}
+namespace steady {
 
 std::vector<recovery::SessionDay> session_days(Database& db, const Client& client,
                                                std::optional<std::time_t> from,
@@ -14,7 +10,7 @@ std::vector<recovery::SessionDay> session_days(Database& db, const Client& clien
                                                std::int64_t only_session) {
     std::vector<recovery::SessionDay> days;
     for (const StoredSession& s : db.list(client.name, false)) {
-        const std::time_t t = stored_time(s.started_at);
+        const std::time_t t = parse_utc_iso(s.started_at);
         if ((from && t < *from) || (to && t >= *to)) continue;
         if (only_session && s.id != only_session) continue;
         if (s.state == "recording") continue;  // still going: its day is not over

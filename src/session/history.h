@@ -11,9 +11,6 @@
 
 namespace steady {
 
-// UTC seconds of a stored ISO 8601 time ("2026-12-01T03:06:44Z"); 0 if unreadable.
-std::time_t stored_time(const std::string& iso);
-
 // The client's finished sessions starting in [from, to) (UTC seconds; empty: unbounded), oldest
 // first, with their stored summaries' coherence, resting baselines and episodes.
 std::vector<recovery::SessionDay> session_days(Database& db, const Client& client,

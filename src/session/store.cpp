@@ -14,6 +14,7 @@
 
 #include "session/episode_json.h"
 #include "session/event_json.h"
+#include "session/iso_time.h"
 
 namespace steady {
 namespace {
@@ -73,15 +74,6 @@ void exec(sqlite3* db, const char* sql) {
         sqlite3_free(err);
         throw StoreError(why);
     }
-}
-
-std::string utc_now_iso() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 // file: URI for sqlite3_open_v2 with SQLITE_OPEN_URI: the path percent-encoded where needed.
@@ -582,7 +574,7 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
         Statement ins(db_,
                       "INSERT INTO sessions (started_at, sensor, state, pid, client_id, challenge) "
                       "VALUES (?, ?, 'recording', ?, ?, ?)");
-        ins.bind(1, utc_now_iso())
+        ins.bind(1, utc_iso(std::time(nullptr)))
             .bind(2, sensor)
             .bind(3, std::int64_t{::getpid()})
             .bind(4, client_id)

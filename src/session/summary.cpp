@@ -6,6 +6,7 @@
 #include "hrv/settings.h"
 #include "recovery/episodes.h"
 #include "sensor/sensor.h"
+#include "session/json_values.h"
 
 namespace steady {
 namespace {
@@ -101,16 +102,7 @@ SessionSummary summarize_session(std::span<const PlacedBeat> beats, std::span<co
 }  // namespace steady
 
 namespace steady {
-namespace {
-nlohmann::ordered_json opt(const std::optional<double>& v) {
-    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
-}
-std::optional<double> get_opt(const nlohmann::json& j, const char* key) {
-    const auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return std::nullopt;
-    return it->get<double>();
-}
-}  // namespace
+namespace {}  // namespace
 
 nlohmann::ordered_json summary_json(const SessionSummary& s) {
     nlohmann::ordered_json j;
@@ -118,9 +110,9 @@ nlohmann::ordered_json summary_json(const SessionSummary& s) {
     j["duration_s"] = s.duration_s;
     j["beats"] = s.beats;
     j["artifacts_pct"] = s.artifacts_pct;
-    j["mean_hr_bpm"] = opt(s.mean_hr_bpm);
-    j["rmssd_first_ms"] = opt(s.rmssd_first_ms);
-    j["rmssd_last_ms"] = opt(s.rmssd_last_ms);
+    j["mean_hr_bpm"] = json_or_null(s.mean_hr_bpm);
+    j["rmssd_first_ms"] = json_or_null(s.rmssd_first_ms);
+    j["rmssd_last_ms"] = json_or_null(s.rmssd_last_ms);
     j["challenge"] = s.challenge;
     j["coherence_s"] = {
         {"low", s.coherence_s[0]}, {"medium", s.coherence_s[1]}, {"high", s.coherence_s[2]}};
@@ -139,9 +131,9 @@ SessionSummary summary_from_json(const nlohmann::json& j) {
     s.duration_s = j.at("duration_s").get<double>();
     s.beats = j.at("beats").get<std::int64_t>();
     s.artifacts_pct = j.at("artifacts_pct").get<double>();
-    s.mean_hr_bpm = get_opt(j, "mean_hr_bpm");
-    s.rmssd_first_ms = get_opt(j, "rmssd_first_ms");
-    s.rmssd_last_ms = get_opt(j, "rmssd_last_ms");
+    s.mean_hr_bpm = optional_number(j, "mean_hr_bpm");
+    s.rmssd_first_ms = optional_number(j, "rmssd_first_ms");
+    s.rmssd_last_ms = optional_number(j, "rmssd_last_ms");
     s.challenge = j.at("challenge").get<int>();
     const auto& c = j.at("coherence_s");
     s.coherence_s = {c.at("low").get<double>(), c.at("medium").get<double>(),

@@ -44,11 +44,9 @@ struct SessionView {
     // The session clock: readers draw the pacer at clock->now_s(). Valid while the session
     // object lives; null before it starts.
     const SessionClock* clock = nullptr;
-    double end_s = 0;  // the planned end (infinity: until ended)
 
     std::shared_ptr<const Snapshot> snapshot;          // the engine's latest
     std::shared_ptr<const pacer::Schedule> pacer;      // null without a pacer
-    bool pacer_at_fastest = false;                     // nothing left to ease
     std::shared_ptr<const std::vector<Event>> events;  // so far, in time order
     // One value per second over the last kHistoryS: (t, 30-s HR) and (t, 60-s RMSSD).
     std::shared_ptr<const std::vector<std::pair<double, double>>> hr_history, rmssd_history;

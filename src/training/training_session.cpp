@@ -108,10 +108,8 @@ void TrainingSession::publish(SessionView::State state) {
     v->client = client_.name;
     v->sensor = info_;
     v->clock = clock_ ? &*clock_ : nullptr;
-    v->end_s = end_s_;
     v->snapshot = engine_->snapshot();
     v->pacer = pacer_view_;
-    v->pacer_at_fastest = pacer_ && pacer_->at_fastest(reached_s_);
     v->events = events_;
     v->hr_history = hr_view_;
     v->rmssd_history = rmssd_view_;
