@@ -262,8 +262,12 @@ int import(const HistoryOptions& o) {
         s.sensor = "import:" + std::filesystem::path(file).filename().string();
         std::string own_start;
         try {
-            const auto j = nlohmann::json::parse(bytes, nullptr, false);
-            if (j.is_object() && j.contains("beats") && j.contains("events")) {
+            // A file that opens with '{' is Steady's JSON export: a broken one is said to be
+            // that (where it breaks), not read as RR lines.
+            const auto first = bytes.find_first_not_of(" \t\r\n");
+            const bool json_export = first != std::string::npos && bytes[first] == '{';
+            const nlohmann::json j = json_export ? nlohmann::json::parse(bytes) : nlohmann::json();
+            if (json_export) {
                 // Steady's own JSON export: its beats with their flags, and its events.
                 for (const auto& b : j.at("beats"))
                     s.beats.push_back({b.at("t_s").get<double>(), b.at("rr_ms").get<double>(),
@@ -285,7 +289,8 @@ int import(const HistoryOptions& o) {
             status = std::max(status, 2);
             continue;
         } catch (const nlohmann::json::exception& e) {
-            std::cerr << "steady import: " << file << ": not a Steady export: " << e.what() << "\n";
+            std::cerr << "steady import: " << file
+                      << ": not a complete Steady JSON export: " << e.what() << "\n";
             status = std::max(status, 2);
             continue;
         }

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <sstream>
@@ -126,4 +127,21 @@ TEST_CASE("import refuses the same file twice and keeps a Steady export's events
     CHECK(ja["summary"] == jb["summary"]);
     CHECK(ja["events"] == jb["events"]);
     CHECK(ja["started_at"] == jb["started_at"]);
+}
+
+TEST_CASE("import: a truncated Steady JSON export says so, nothing added", "[recovery][cli]") {
+    test::TempDir dir;
+    const std::string db = " --db " + (dir / "s.db");
+    REQUIRE(test::run("record --sensor sim:calm --duration 60 --speed 600 --quiet" + db).status ==
+            0);
+    REQUIRE(test::run("sessions export 1 --format json -o " + (dir / "x.json") + db).status == 0);
+    std::ifstream in(dir / "x.json");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(dir / "cut.json") << text.substr(0, text.size() / 2);
+    const std::string other = " --db " + (dir / "o.db");
+    const test::Run r = test::run("import " + (dir / "cut.json") + other);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("cut.json: not a complete Steady JSON export"));
+    const test::Run list = test::run("sessions --format json" + other);
+    CHECK(json::parse(list.out).empty());
 }
