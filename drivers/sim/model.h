@@ -6,17 +6,22 @@
 // - HR(t) = resting HR + slow drift + VLF wander + the arousal response to triggers (a rise of
 // rise_bpm over
 //   onset_s, then exponential recovery with time constant tau_s);
-// - RSA = -rsa_ms x gain(f) x (1 - suppression) x (2 v(t - lag) - 1): heart rate rises on
-//   inhalation; v is lung volume in [0, 1]; gain(f) peaks at the ~0.1 Hz baroreflex resonance
-//   (1 + 2.5 exp(-((f - 0.1)/0.06)^2)), so breathing at 6/min raises coherence as in people;
-//   arousal suppresses RSA by up to rsa_suppression (vagal withdrawal);
-// - breathing is spontaneous (rate wanders by ~5 %, depth by ~30 %; faster under arousal) unless a
-// pacer runs, when
-//   v follows the pacer's lung-volume curve with `compliance` (0-1) and `lag_s`;
-// - Mayer waves: mayer_ms at ~0.1 Hz; noise: white, noise_ms SD.
-// Artifacts are laid on top of the true beats (SimArtifacts): ectopic beats (a premature beat at
-// 65 % of the interval and a compensatory pause), missed beats (two intervals delivered as one),
-// and dropouts (no beats for dropout_s, the next one flagged gap-before).
+// - RSA = -rsa_ms x gain(f) x depth x (1 - suppression) x (2 v(t + lead(f)) - 1): heart rate
+//   rises with lung volume v in [0, 1]. The baroreflex is a damped resonance at resonance_bpm
+//   (Vaschillo; Lehrer 2000): H(f) = 1 / (1 + jQ(f/f0 - f0/f)) with Q = f0 / 2 breaths/min, so
+//   the amplitude is near 70 % of its peak 1 breath/min either side and 4-5x its size at
+//   spontaneous breathing at f0; gain(f) = |H(f)| / |H(breathing_bpm)| (rsa_ms is the amplitude
+//   at rest). The heart leads the breath by arg H(f) (0 at resonance, up to +90 deg slower than
+//   it, down to -90 deg faster);
+// - the person breathes spontaneously (rate wanders by ~5 %, depth by ~30 %; faster under
+//   arousal) unless a pacer runs, when v follows the pacer's lung-volume curve with
+//   `compliance` (0-1) and `lag_s`;
+// - stress: during a protocol's stressor step HR rises by stress_response_bpm (time constant
+//   8 s), RSA is suppressed and breathing quickens; afterwards it recovers with recovery_tau_s;
+// - Mayer waves: mayer_ms at the same baroreflex resonance (resonance_bpm / 60 Hz); noise: white,
+// noise_ms SD. Artifacts are laid on top of the true beats (SimArtifacts): ectopic beats (a
+// premature beat at 65 % of the interval and a compensatory pause), missed beats (two intervals
+// delivered as one), and dropouts (no beats for dropout_s, the next one flagged gap-before).
 #pragma once
 
 #include <cstdint>
@@ -38,9 +43,11 @@ struct Params {
     double breathing_bpm = 12;  // spontaneous breathing rate
     double mayer_ms = 15;
     double noise_ms = 10;
-    double compliance = 0.9;      // how closely breathing follows a pacer
-    double lag_s = 0.6;           // and how late
-    double recovery_tau_s = 120;  // default trigger recovery time constant
+    double compliance = 0.9;          // how closely breathing follows a pacer
+    double lag_s = 0.0;               // and how late (0: in time with the pacer)
+    double recovery_tau_s = 120;      // default trigger (and stressor) recovery time constant
+    double resonance_bpm = 5.5;       // the baroreflex resonance, 4.0-7.0
+    double stress_response_bpm = 15;  // HR rise in a protocol's stressor step (0: none)
     double ectopic_per_min = 0;
     double missed_per_min = 0;
     double dropouts_per_hour = 0;
@@ -101,14 +108,17 @@ class Model {
   public:
     explicit Model(const Scenario& s);
     TrueBeat next();
-    // A pacer outside the scenario (the trainer's) drives breathing when set: it returns lung
-    // volume in [0, 1] for a session time, or a negative value when not pacing.
-    void set_pacer(std::function<double(double)> volume_at) {
-        external_pacer_ = std::move(volume_at);
-    }
+    // The session outside the scenario: the trainer's pacer drives breathing when set (lung
+    // volume in [0, 1] for a session time, negative when not pacing), and a protocol's stressor
+    // steps raise HR.
+    void set_cues(SessionCues cues) { cues_ = std::move(cues); }
+    // |H(f)| and arg H(f) (radians, positive: HR leads the breath) of the resonance at f.
+    static double resonance_gain(double f_bpm, double f0_bpm);
+    static double resonance_phase(double f_bpm, double f0_bpm);
 
   private:
-    double pacer_volume(double t_s) const;  // < 0: no pacer now
+    double pacer_volume(double t_s) const;    // < 0: no pacer now
+    double pacer_rate_bpm(double t_s) const;  // the pacer's rate at t (0: unknown)
     Scenario s_;
     std::mt19937_64 rng_;
     std::normal_distribution<double> normal_{0.0, 1.0};
@@ -120,7 +130,8 @@ class Model {
     double prev_rr_ms_ = 900;
     double mayer_phase_ = 0;
     double drift_phase_ = 0;
-    std::function<double(double)> external_pacer_;
+    SessionCues cues_;
+    double stress_ = 0;  // 0-1, the stressor response
 };
 
 // Turns true beats into what a strap would deliver.

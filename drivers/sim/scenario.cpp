@@ -134,11 +134,12 @@ Scenario parse_scenario_toml(const std::string& text, const std::string& source)
     }
     if (const toml::table* person = root["person"].as_table()) {
         Params& p = s.params;
-        only_keys(*person,
-                  {"hr_bpm", "drift_bpm", "vlf_bpm", "rsa_ms", "breathing_bpm", "mayer_ms",
-                   "noise_ms", "compliance", "lag_s", "recovery_tau_s", "ectopic_per_min",
-                   "missed_per_min", "dropouts_per_hour", "dropout_s", "seed"},
-                  source, "person.");
+        only_keys(
+            *person,
+            {"hr_bpm", "drift_bpm", "vlf_bpm", "rsa_ms", "breathing_bpm", "mayer_ms", "noise_ms",
+             "compliance", "lag_s", "recovery_tau_s", "resonance_bpm", "stress_response_bpm",
+             "ectopic_per_min", "missed_per_min", "dropouts_per_hour", "dropout_s", "seed"},
+            source, "person.");
         const std::string sec = "person.";
         number(*person, "hr_bpm", p.hr_bpm, 30, 200, source, sec);
         number(*person, "drift_bpm", p.drift_bpm, 0, 30, source, sec);
@@ -150,6 +151,8 @@ Scenario parse_scenario_toml(const std::string& text, const std::string& source)
         number(*person, "compliance", p.compliance, 0, 1, source, sec);
         number(*person, "lag_s", p.lag_s, 0, 10, source, sec);
         number(*person, "recovery_tau_s", p.recovery_tau_s, 1, 7200, source, sec);
+        number(*person, "resonance_bpm", p.resonance_bpm, 4.0, 7.0, source, sec);
+        number(*person, "stress_response_bpm", p.stress_response_bpm, 0, 60, source, sec);
         number(*person, "ectopic_per_min", p.ectopic_per_min, 0, 30, source, sec);
         number(*person, "missed_per_min", p.missed_per_min, 0, 30, source, sec);
         number(*person, "dropouts_per_hour", p.dropouts_per_hour, 0, 600, source, sec);

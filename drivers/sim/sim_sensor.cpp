@@ -25,14 +25,12 @@ class SimSensor final : public ThreadedSensor {
                 .length_s = scenario_.duration_s};
     }
 
-    void follow_pacer(std::function<double(double)> lung_volume_at) override {
-        pacer_ = std::move(lung_volume_at);
-    }
+    void follow_session(SessionCues cues) override { cues_ = std::move(cues); }
 
   private:
     void run(SensorOutput& out, const SessionClock& clock) override {
         Model model(scenario_);
-        if (pacer_) model.set_pacer(pacer_);
+        model.set_cues(cues_);
         Artifacts artifacts(scenario_.params);
         std::vector<BeatEvent> events;
         events.reserve(4);
@@ -49,7 +47,7 @@ class SimSensor final : public ThreadedSensor {
     }
 
     Scenario scenario_;
-    std::function<double(double)> pacer_;
+    SessionCues cues_;
 };
 
 }  // namespace

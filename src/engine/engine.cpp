@@ -14,6 +14,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)), rolling_(confi
         state_.baseline = config_.baseline;
         state_.baseline_ready = true;
     }
+    collecting_ = config_.auto_baseline && !config_.baseline;
     published_ = std::make_shared<const Snapshot>(state_);
 }
 
@@ -87,7 +88,7 @@ void Engine::on_beat(const BeatEvent& e) {
     }
 
     // Resting baseline over the first baseline_s of accepted beats.
-    if (!state_.baseline_ready) {
+    if (collecting_) {
         if (base_start_s_ < 0) base_start_s_ = placed.t_s;
         base_sum_rr_ += e.rr_ms;
         ++base_beats_;
@@ -96,7 +97,8 @@ void Engine::on_beat(const BeatEvent& e) {
             ++base_diffs_;
         }
         base_prev_rr_ = e.rr_ms;
-        if (placed.t_s - base_start_s_ >= config_.baseline_s) finish_baseline(placed.t_s);
+        if (config_.auto_baseline && placed.t_s - base_start_s_ >= config_.baseline_s)
+            finish_baseline(placed.t_s);
     }
 
     arousal_.update(m.hr_bpm, m.rmssd_short_ms, state_.resp_rate_bpm);
@@ -104,8 +106,23 @@ void Engine::on_beat(const BeatEvent& e) {
     publish();
 }
 
+void Engine::begin_baseline() {
+    collecting_ = true;
+    base_start_s_ = -1;
+    base_sum_rr_ = base_sum_sq_diff_ = 0;
+    base_beats_ = base_diffs_ = 0;
+    base_prev_rr_.reset();
+}
+
+void Engine::end_baseline(double t_s) {
+    if (!collecting_) return;
+    finish_baseline(t_s);
+    collecting_ = false;  // too few beats: no baseline from this step
+}
+
 void Engine::finish_baseline(double t_s) {
     if (base_diffs_ < 10) return;  // too many rejections so far: keep collecting
+    collecting_ = false;
     Baseline b;
     b.hr_bpm = 60000.0 * static_cast<double>(base_beats_) / base_sum_rr_;
     b.rmssd_ms = std::sqrt(base_sum_sq_diff_ / static_cast<double>(base_diffs_));

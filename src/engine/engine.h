@@ -22,7 +22,8 @@ namespace steady {
 struct EngineConfig {
     hrv::RollingConfig rolling;
     double baseline_s = 120;           // resting baseline from the first minutes...
-    std::optional<Baseline> baseline;  // ...unless the user's stored one is given
+    std::optional<Baseline> baseline;  // ...unless the user's stored one is given...
+    bool auto_baseline = true;  // ...or a protocol's baseline step measures it (begin/end below)
     double coherence_every_s = 5;
     double spectrum_every_s = 5;
     double recent_s = 0;  // keep this much tachogram in the snapshot (0: none, headless)
@@ -35,6 +36,10 @@ class Engine {
     void on_beat(const BeatEvent& e);
     void on_status(const SensorStatus& s);
     void set_dropped(std::uint64_t dropped) { state_.dropped = dropped; }
+    // A protocol's baseline step: the baseline is measured over the accepted beats between the
+    // two calls (replacing any other), and emitted at the end.
+    void begin_baseline();
+    void end_baseline(double t_s);
 
     // Latest snapshot; safe from any thread.
     std::shared_ptr<const Snapshot> snapshot() const;
@@ -58,6 +63,7 @@ class Engine {
     Snapshot state_;
     double next_coherence_s_ = 0, next_spectrum_s_ = 0;
     // Baseline accumulation over the first baseline_s of accepted beats.
+    bool collecting_ = false;
     double base_start_s_ = -1, base_sum_rr_ = 0, base_sum_sq_diff_ = 0;
     std::size_t base_beats_ = 0, base_diffs_ = 0;
     std::optional<double> base_prev_rr_;

@@ -32,6 +32,14 @@ class SharedSchedule {
         return p.paused ? -1 : p.volume;
     }
 
+    // The breath cycle's length at t_s; 0 while paused or unset.
+    double cycle_s(double t_s) const {
+        const std::lock_guard lock(mutex_);
+        if (schedule_.empty()) return 0;
+        const Point p = schedule_.at(t_s);
+        return p.paused ? 0 : p.cycle_s;
+    }
+
   private:
     mutable std::mutex mutex_;
     Schedule schedule_;

@@ -35,16 +35,6 @@ std::optional<double> median_over(const SecondSeries& s, double from, double to,
     return median(std::move(v));
 }
 
-// The highest 10-s HR in [from, to]: (time, value); value NaN when there is none.
-std::pair<double, double> peak_between(const SecondSeries& s, double from, double to) {
-    double best = kNaN, at = from;
-    for (std::size_t k = second_at(from); k < s.seconds() && static_cast<double>(k) <= to; ++k) {
-        const double v = s.hr10(k);
-        if (std::isfinite(v) && !(v <= best)) best = v, at = static_cast<double>(k);
-    }
-    return {at, best};
-}
-
 // The first time from `from` at which the 30-s HR stays within kBackBpm of `baseline` for
 // kBackHoldS, before `to`.
 std::optional<double> back_at(const SecondSeries& s, double baseline, double from, double to) {
@@ -70,6 +60,16 @@ std::string r2_reason(double r2) {
 
 }  // namespace
 
+// The highest 10-s HR in [from, to]: (time, value); value NaN when there is none.
+std::pair<double, double> peak_between(const SecondSeries& s, double from, double to) {
+    double best = kNaN, at = from;
+    for (std::size_t k = second_at(from); k < s.seconds() && static_cast<double>(k) <= to; ++k) {
+        const double v = s.hr10(k);
+        if (std::isfinite(v) && !(v <= best)) best = v, at = static_cast<double>(k);
+    }
+    return {at, best};
+}
+
 std::optional<double> pre_trigger_hr(const SecondSeries& s, double onset_s, double skip_from,
                                      double skip_to) {
     return median_over(s, onset_s - kPreS, onset_s, skip_from, skip_to,
@@ -77,10 +77,11 @@ std::optional<double> pre_trigger_hr(const SecondSeries& s, double onset_s, doub
 }
 
 std::optional<Recovery> fit_signal(const SecondSeries& s, Signal which, double peak_s, double end_s,
-                                   std::optional<double> baseline, std::string& reason) {
+                                   std::optional<double> baseline, std::string& reason,
+                                   double min_s) {
     end_s = std::min(end_s, peak_s + kFitMaxS);
-    if (end_s - peak_s < kMinFitS) {
-        reason = "fewer than 3 minutes follow the peak";
+    if (end_s - peak_s < min_s) {
+        reason = "fewer than " + std::to_string(static_cast<int>(min_s)) + " s follow the peak";
         return std::nullopt;
     }
     const auto [beats, bad] = s.beats_between(peak_s, end_s);
@@ -131,6 +132,7 @@ std::vector<Episode> find_episodes(std::span<const PlacedBeat> beats, std::span<
     struct Onset {
         double t;
         bool marked, detected;
+        bool protocol = false;
     };
     std::vector<Onset> onsets;
     for (const Event& e : events) {
@@ -139,6 +141,8 @@ std::vector<Episode> find_episodes(std::span<const PlacedBeat> beats, std::span<
         if (e.as<MarkEvent>()) onsets.push_back({e.t_s, true, false});
         if (const auto* tr = e.as<TriggerEvent>())
             onsets.push_back({tr->onset_s.value_or(e.t_s), false, true});
+        if (const auto* st = e.as<StepStartEvent>(); st && st->kind == "stressor")
+            onsets.push_back({e.t_s, false, false, true});
     }
     std::sort(onsets.begin(), onsets.end(),
               [](const Onset& a, const Onset& b) { return a.t < b.t; });
@@ -148,6 +152,7 @@ std::vector<Episode> find_episodes(std::span<const PlacedBeat> beats, std::span<
         if (!merged.empty() && o.t - merged.back().t <= kMergeS) {
             merged.back().marked |= o.marked;
             merged.back().detected |= o.detected;
+            merged.back().protocol |= o.protocol;
         } else {
             merged.push_back(o);
         }
@@ -160,7 +165,10 @@ std::vector<Episode> find_episodes(std::span<const PlacedBeat> beats, std::span<
         const double end = std::min(next, duration_s);
         Episode ep;
         ep.onset_s = o.t;
-        ep.source = o.marked && o.detected ? "both" : o.marked ? "marked" : "detected";
+        ep.source = o.protocol               ? "protocol"
+                    : o.marked && o.detected ? "both"
+                    : o.marked               ? "marked"
+                                             : "detected";
         if (const auto b = pre_trigger_hr(s, o.t, prev_from, prev_to)) {
             ep.baseline_hr_bpm = *b;
             ep.baseline_from = "pre-trigger";

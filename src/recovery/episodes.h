@@ -40,6 +40,7 @@ constexpr double kMinPreS = 60;
 constexpr double kPeakWithinS = 180;
 constexpr double kFitMaxS = 1200;
 constexpr double kMinFitS = 180;
+constexpr double kMinStepFitS = 90;
 constexpr double kMaxArtifactShare = 0.2;
 constexpr double kMinR2 = 0.5;
 constexpr double kBackBpm = 3;
@@ -120,7 +121,11 @@ std::optional<double> pre_trigger_hr(const SecondSeries& s, double onset_s, doub
 // Recovery from the peak up to `end_s` on per-second HR (falling back) or 30-s RMSSD (rising
 // back): the fit, or the reason there is none.
 enum class Signal { hr, rmssd };
+// A protocol's recovery step is fitted with at least kMinStepFitS after the peak.
 std::optional<Recovery> fit_signal(const SecondSeries& s, Signal which, double peak_s, double end_s,
-                                   std::optional<double> baseline, std::string& reason);
+                                   std::optional<double> baseline, std::string& reason,
+                                   double min_s = kMinFitS);
+// The highest 10-s HR in [from_s, to_s]: (second, bpm); bpm NaN when there is none.
+std::pair<double, double> peak_between(const SecondSeries& s, double from_s, double to_s);
 
 }  // namespace steady::recovery

@@ -75,6 +75,17 @@ struct SensorOutput {
 
 class SessionClock;
 
+// The session as a simulated person lives it: the trainer's pacer as lung volume 0-1 at a
+// session time (negative: not pacing), and whether a protocol's stressor step runs then.
+struct SessionCues {
+    std::function<double(double)> lung_volume_at;
+    std::function<double(double)> breath_cycle_s_at;  // the pacer's cycle length (0: none)
+    std::function<bool(double)> stressed_at;
+    // A protocol run: breathe with every paced step (whatever the scenario says) and go on
+    // past the scenario's own end until the protocol's.
+    bool scripted = false;
+};
+
 class Sensor {
   public:
     virtual ~Sensor() = default;
@@ -85,9 +96,8 @@ class Sensor {
     virtual SensorInfo info() const = 0;
     // True once a finite source (a replayed file) has delivered everything.
     virtual bool finished() const { return false; }
-    // The trainer's pacer, as lung volume 0-1 at a session time (negative: not pacing). Only a
-    // simulated person breathes with it; real straps ignore it. Called before start().
-    virtual void follow_pacer(std::function<double(double)> /*lung_volume_at*/) {}
+    // What the session tells a simulated person (real straps ignore it). Called before start().
+    virtual void follow_session(SessionCues /*cues*/) {}
 };
 
 // A sensor whose I/O runs on one thread of its own (the simulator, replay): start() launches

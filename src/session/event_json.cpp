@@ -50,6 +50,10 @@ struct KindName {
     std::string operator()(const GroundingDismissedEvent&) const { return "grounding_dismissed"; }
     std::string operator()(const SensorEvent&) const { return "sensor"; }
     std::string operator()(const GapEvent&) const { return "gap"; }
+    std::string operator()(const ProtocolEvent&) const { return "protocol"; }
+    std::string operator()(const StepStartEvent&) const { return "step_start"; }
+    std::string operator()(const StepEndEvent&) const { return "step_end"; }
+    std::string operator()(const RfResultEvent&) const { return "rf_result"; }
     std::string operator()(const OtherEvent& o) const { return o.kind; }
 };
 
@@ -108,6 +112,27 @@ struct Fields {
         return j;
     }
     Json operator()(const GapEvent& e) const { return {{"missing_s", e.missing_s}}; }
+    Json operator()(const ProtocolEvent& e) const { return {{"name", e.name}, {"steps", e.steps}}; }
+    Json operator()(const StepStartEvent& e) const {
+        return {{"index", e.index}, {"name", e.name}, {"kind", e.kind}, {"planned_s", e.planned_s}};
+    }
+    Json operator()(const StepEndEvent& e) const {
+        return {{"index", e.index}, {"name", e.name}, {"kind", e.kind}, {"reason", e.reason}};
+    }
+    Json operator()(const RfResultEvent& e) const {
+        Json rates = Json::array();
+        for (const RfRate& r : e.rates)
+            rates.push_back({{"bpm", r.bpm},
+                             {"phase_deg", json_or_null(r.phase_deg)},
+                             {"peak_trough_bpm", json_or_null(r.peak_trough_bpm)},
+                             {"lf_ms2", json_or_null(r.lf_ms2)},
+                             {"lf_peak_ms2_per_hz", json_or_null(r.lf_peak_ms2_per_hz)},
+                             {"smoothness", json_or_null(r.smoothness)},
+                             {"lf_peaks", json_or_null(r.lf_peaks)},
+                             {"score", json_or_null(r.score)}});
+        return {
+            {"suggested_bpm", json_or_null(e.suggested_bpm)}, {"rates", rates}, {"rule", e.rule}};
+    }
     Json operator()(const OtherEvent& e) const {
         const auto j = Json::parse(e.payload, nullptr, false);
         return j.is_object() ? j : Json{{"payload", e.payload}};
@@ -133,7 +158,11 @@ std::vector<std::string> event_kinds() {
             "grounding_accepted",
             "grounding_dismissed",
             "sensor",
-            "gap"};
+            "gap",
+            "protocol",
+            "step_start",
+            "step_end",
+            "rf_result"};
 }
 
 Json event_fields(const Event& e) {
@@ -210,6 +239,34 @@ Event event_from_fields(double t_s, std::string_view kind, const nlohmann::json&
         e.data = SensorEvent{sensor_state_from(str("state")), str("detail")};
     } else if (kind == "gap") {
         e.data = GapEvent{num("missing_s")};
+    } else if (kind == "protocol") {
+        e.data = ProtocolEvent{str("name"), get_or<int>(j, "steps", 0)};
+    } else if (kind == "step_start") {
+        e.data =
+            StepStartEvent{get_or<int>(j, "index", 0), str("name"), str("kind"), num("planned_s")};
+    } else if (kind == "step_end") {
+        e.data = StepEndEvent{get_or<int>(j, "index", 0), str("name"), str("kind"), str("reason")};
+    } else if (kind == "rf_result") {
+        RfResultEvent r;
+        r.suggested_bpm = onum("suggested_bpm");
+        r.rule = str("rule");
+        const auto it = j.find("rates");
+        if (it != j.end() && it->is_array()) {
+            for (const auto& x : *it) {
+                if (!x.is_object()) continue;
+                RfRate rate;
+                rate.bpm = get_or<double>(x, "bpm", 0.0);
+                rate.phase_deg = get_opt<double>(x, "phase_deg");
+                rate.peak_trough_bpm = get_opt<double>(x, "peak_trough_bpm");
+                rate.lf_ms2 = get_opt<double>(x, "lf_ms2");
+                rate.lf_peak_ms2_per_hz = get_opt<double>(x, "lf_peak_ms2_per_hz");
+                rate.smoothness = get_opt<double>(x, "smoothness");
+                rate.lf_peaks = get_opt<int>(x, "lf_peaks");
+                rate.score = get_opt<double>(x, "score");
+                r.rates.push_back(rate);
+            }
+        }
+        e.data = std::move(r);
     }
     return e;
 }

@@ -74,6 +74,42 @@ struct SensorEvent {
 struct GapEvent {
     double missing_s = 0;  // time without beats before the event
 };
+// A protocol run started (clinician mode, protocol/protocol.h).
+struct ProtocolEvent {
+    std::string name;
+    int steps = 0;
+};
+// A protocol step began or ended. A step ends when its time is up ("done"), when the clinician
+// moves on ("next") or repeats it ("repeat"), or when the session ends ("ended").
+struct StepStartEvent {
+    int index = 0;  // 0-based position in the protocol
+    std::string name;
+    std::string kind;  // baseline, stressor, recovery, paced, free, rest
+    double planned_s = 0;
+};
+struct StepEndEvent {
+    int index = 0;
+    std::string name;
+    std::string kind;
+    std::string reason = "done";
+};
+// One breathing rate of a resonance-frequency assessment, from the second half of its step.
+struct RfRate {
+    double bpm = 0;
+    std::optional<double> phase_deg;  // HR vs the pacer's breath; 0 = in phase
+    std::optional<double> peak_trough_bpm;
+    std::optional<double> lf_ms2;
+    std::optional<double> lf_peak_ms2_per_hz;
+    std::optional<double> smoothness;  // 0-1
+    std::optional<int> lf_peaks;
+    std::optional<double> score;  // 0-1 by the rule in protocol/resonance.h
+};
+// The assessment's result at the end of an rf-assessment run.
+struct RfResultEvent {
+    std::optional<double> suggested_bpm;  // empty when no rate could be scored
+    std::vector<RfRate> rates;
+    std::string rule;  // the rule that made the suggestion
+};
 // A kind this build does not know (a newer Steady wrote it): kept as it was.
 struct OtherEvent {
     std::string kind;
@@ -83,7 +119,8 @@ struct OtherEvent {
 using EventData =
     std::variant<BaselineEvent, TriggerEvent, MarkEvent, JournalEvent, RecoveredEvent, PacerEvent,
                  PausedEvent, ResumedEvent, GroundingOfferedEvent, GroundingAcceptedEvent,
-                 GroundingDismissedEvent, SensorEvent, GapEvent, OtherEvent>;
+                 GroundingDismissedEvent, SensorEvent, GapEvent, ProtocolEvent, StepStartEvent,
+                 StepEndEvent, RfResultEvent, OtherEvent>;
 
 struct Event {
     double t_s = 0;  // session time
@@ -97,7 +134,8 @@ struct Event {
 
 // The kind's name as stored and printed: "baseline", "trigger", "mark", "journal", "recovered",
 // "pacer", "paused", "resumed", "grounding_offered", "grounding_accepted",
-// "grounding_dismissed", "sensor", "gap" (an OtherEvent keeps its own).
+// "grounding_dismissed", "sensor", "gap", "protocol", "step_start", "step_end", "rf_result" (an
+// OtherEvent keeps its own).
 std::string kind_of(const Event& e);
 // Every kind this build writes, in the README table's order (for tests and documentation).
 std::vector<std::string> event_kinds();

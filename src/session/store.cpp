@@ -15,6 +15,7 @@
 #include "session/episode_json.h"
 #include "session/event_json.h"
 #include "session/iso_time.h"
+#include "session/json_values.h"
 
 namespace steady {
 namespace {
@@ -161,6 +162,11 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE sessions ADD COLUMN source_hash TEXT;
     CREATE UNIQUE INDEX sessions_by_source ON sessions(source_hash)
         WHERE source_hash IS NOT NULL;
+    )sql",
+    // 4: each client's own settings (pattern, challenge level, resonance rate, adaptation
+    // bounds) as a JSON object.
+    R"sql(
+    ALTER TABLE clients ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
     )sql",
 };
 static_assert(std::size(kMigrations) == Database::kSchemaVersion);
@@ -509,31 +515,143 @@ std::int64_t Database::import_session(const Client& client, const ImportedSessio
     return id;
 }
 
-std::vector<Client> Database::clients() {
+namespace {
+
+nlohmann::json settings_json(const ClientSettings& c) {
+    nlohmann::json j = nlohmann::json::object();
+    if (c.pattern) j["pattern"] = *c.pattern;
+    if (c.challenge) j["challenge"] = *c.challenge;
+    if (c.resonance_bpm) j["resonance_bpm"] = *c.resonance_bpm;
+    if (c.fast_count_s) j["fast_count_s"] = *c.fast_count_s;
+    if (c.slow_count_s) j["slow_count_s"] = *c.slow_count_s;
+    return j;
+}
+
+ClientSettings settings_from(const std::string& text) {
+    ClientSettings c;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return c;
+    if (const auto it = j.find("pattern"); it != j.end() && it->is_string())
+        c.pattern = it->get<std::string>();
+    if (const auto it = j.find("challenge"); it != j.end() && it->is_number_integer())
+        c.challenge = it->get<int>();
+    c.resonance_bpm = optional_number(j, "resonance_bpm");
+    c.fast_count_s = optional_number(j, "fast_count_s");
+    c.slow_count_s = optional_number(j, "slow_count_s");
+    return c;
+}
+
+void check_client_name(const std::string& name) {
+    if (name.empty() || name.size() > 64)
+        throw StoreError("a client's name must be 1 to 64 characters (a pseudonym is enough)");
+    for (const unsigned char ch : name)
+        if (ch < 0x20 || ch == 0x7f)
+            throw StoreError("a client's name cannot hold control characters");
+    if (name.front() == ' ' || name.back() == ' ')
+        throw StoreError("a client's name cannot start or end with a space");
+}
+
+}  // namespace
+
+std::vector<Client> Database::clients(bool archived) {
     if (version_ < 2) return {{1, kDefaultClient}};
     std::vector<Client> out;
-    Statement q(db_, "SELECT id, name FROM clients WHERE archived = 0 ORDER BY id");
-    while (q.row()) out.push_back({q.integer(0), q.text(1)});
+    const std::string settings = version_ >= 4 ? "settings" : "'{}'";
+    Statement q(db_, "SELECT id, name, note, archived, " + settings + " FROM clients" +
+                         (archived ? "" : " WHERE archived = 0") + " ORDER BY id");
+    while (q.row()) {
+        Client c{q.integer(0), q.text(1)};
+        c.note = q.text(2);
+        c.archived = q.integer(3) != 0;
+        c.settings = settings_from(q.text(4));
+        out.push_back(std::move(c));
+    }
     return out;
 }
 
 Client Database::client(const std::string& name) {
-    for (const Client& c : clients())
-        if (c.name == name) return c;
-    throw StoreError("no client \"" + name + "\" in " + path_);
+    for (const Client& c : clients(true))
+        if (c.name == name) {
+            if (c.archived)
+                throw StoreError("client \"" + name +
+                                 "\" is archived; their sessions stay readable, but no new "
+                                 "session is recorded for them");
+            return c;
+        }
+    std::string known;
+    for (const Client& c : clients()) known += (known.empty() ? "" : ", ") + c.name;
+    throw StoreError("no client \"" + name + "\" in " + path_ + " (clients: " + known +
+                     "; add one with `steady clients add NAME`)");
 }
 
 Client Database::default_client() {
     if (version_ < 2) return {1, kDefaultClient};
-    Statement q(db_, "SELECT id, name FROM clients ORDER BY id LIMIT 1");
-    if (q.row()) return {q.integer(0), q.text(1)};
+    {
+        Statement q(db_, "SELECT name FROM clients WHERE archived = 0 ORDER BY id LIMIT 1");
+        if (q.row()) return client(q.text(0));
+    }
+    if (read_only_) return {1, kDefaultClient};
     Statement ins(db_, "INSERT INTO clients (name) VALUES (?)");
     ins.bind(1, std::string(kDefaultClient)).run();
-    return {sqlite3_last_insert_rowid(db_), kDefaultClient};
+    return client(kDefaultClient);
+}
+
+Client Database::add_client(const std::string& name, const std::string& note) {
+    check_client_name(name);
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    for (const Client& c : clients(true))
+        if (c.name == name)
+            throw StoreError("there is already a client \"" + name + "\"" +
+                             (c.archived ? " (archived)" : ""));
+    Statement ins(db_, "INSERT INTO clients (name, note) VALUES (?, ?)");
+    ins.bind(1, name).bind(2, note).run();
+    return client(name);
+}
+
+void Database::rename_client(const std::string& from, const std::string& to) {
+    check_client_name(to);
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    const Client c = client(from);
+    for (const Client& other : clients(true))
+        if (other.name == to) throw StoreError("there is already a client \"" + to + "\"");
+    Statement(db_, "UPDATE clients SET name = ? WHERE id = ?").bind(1, to).bind(2, c.id).run();
+}
+
+void Database::archive_client(const std::string& name) {
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    const Client c = client(name);
+    Statement(db_, "UPDATE clients SET archived = 1 WHERE id = ?").bind(1, c.id).run();
+}
+
+void Database::set_client_note(const Client& c, const std::string& note) {
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    Statement(db_, "UPDATE clients SET note = ? WHERE id = ?").bind(1, note).bind(2, c.id).run();
+}
+
+void Database::set_client_settings(const Client& c, const ClientSettings& settings) {
+    if (read_only_) throw StoreError(path_ + ": the database is write-protected");
+    if (version_ < 4) throw StoreError(path_ + ": this database predates client settings");
+    Statement(db_, "UPDATE clients SET settings = ? WHERE id = ?")
+        .bind(1, settings_json(settings).dump())
+        .bind(2, c.id)
+        .run();
+}
+
+std::int64_t Database::session_count(const Client& c) {
+    if (version_ < 2) {
+        Statement q(db_, "SELECT COUNT(*) FROM sessions");
+        q.row();
+        return q.integer(0);
+    }
+    Statement q(db_, "SELECT COUNT(*) FROM sessions WHERE client_id = ?");
+    q.bind(1, c.id);
+    q.row();
+    return q.integer(0);
 }
 
 std::optional<Baseline> Database::stored_baseline(const Client& client,
-                                                  std::optional<std::int64_t> session_id) {
+                                                  std::optional<std::int64_t> session_id,
+                                                  std::int64_t* from_session) {
     if (session_id) {
         const StoredSession s = session(*session_id, false);
         if (s.client != client.name)
@@ -542,17 +660,19 @@ std::optional<Baseline> Database::stored_baseline(const Client& client,
                              "; one client's baseline is never used for another");
     }
     const std::string client_filter = version_ >= 2 ? "s.client_id = ?1" : "?1 = ?1";
-    Statement q(db_,
-                "SELECT e.t_s, e.payload FROM events e JOIN sessions s ON s.id = e.session_id "
-                "WHERE e.kind = 'baseline' AND " +
-                    client_filter + (session_id ? " AND s.id = ?2" : "") +
-                    " ORDER BY e.session_id DESC, e.rowid DESC LIMIT 1");
+    Statement q(
+        db_,
+        "SELECT e.t_s, e.payload, s.id FROM events e JOIN sessions s ON s.id = e.session_id "
+        "WHERE e.kind = 'baseline' AND " +
+            client_filter + (session_id ? " AND s.id = ?2" : "") +
+            " ORDER BY e.session_id DESC, e.rowid DESC LIMIT 1");
     q.bind(1, client.id);
     if (session_id) q.bind(2, *session_id);
     if (!q.row()) return std::nullopt;
     const Event e = event_from_payload(q.real(0), "baseline", q.text(1));
     const auto* b = e.as<BaselineEvent>();
     if (!b || !(b->hr_bpm > 0) || !(b->rmssd_ms > 0)) return std::nullopt;
+    if (from_session) *from_session = q.integer(2);
     return Baseline{b->hr_bpm, b->rmssd_ms, b->resp_bpm};
 }
 

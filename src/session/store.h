@@ -37,9 +37,21 @@ class StoreError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A client's own settings; empty ones fall back to the settings file.
+struct ClientSettings {
+    std::optional<std::string> pattern;
+    std::optional<int> challenge;
+    std::optional<double> resonance_bpm;  // confirmed by a resonance-frequency assessment
+    std::optional<double> fast_count_s, slow_count_s;  // the adaptive pacer's bounds
+};
+
+// A person whose sessions are kept apart from everyone else's: a pseudonym is enough.
 struct Client {
     std::int64_t id = 0;
     std::string name;
+    std::string note = {};
+    bool archived = false;
+    ClientSettings settings = {};
 };
 
 // One row of the session list.
@@ -76,7 +88,7 @@ struct ImportedSession {
 
 class Database {
   public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr const char* kDefaultClient = "default";
 
     enum class Open {
@@ -127,16 +139,27 @@ class Database {
     // StoreError naming the session that already holds the same file.
     std::int64_t import_session(const Client& client, const ImportedSession& s);
 
-    std::vector<Client> clients();
-    // The client named `name`; throws StoreError if there is none.
+    // Oldest first; archived ones too when asked.
+    std::vector<Client> clients(bool archived = false);
+    // The client named `name`; throws StoreError if there is none or they are archived.
     Client client(const std::string& name);
-    // The client new sessions belong to when none is named (created with the database).
+    // The client new sessions belong to when none is named: the oldest one not archived.
     Client default_client();
+    // Throws StoreError saying why (a name taken, empty, too long; a write-protected file).
+    Client add_client(const std::string& name, const std::string& note);
+    void rename_client(const std::string& from, const std::string& to);
+    // Archived clients keep their sessions (readable) but leave the lists and pickers.
+    void archive_client(const std::string& name);
+    void set_client_note(const Client& c, const std::string& note);
+    void set_client_settings(const Client& c, const ClientSettings& settings);
+    std::int64_t session_count(const Client& c);
 
     // The resting baseline measured in session `session` (which must belong to the client), or
     // in the client's newest session that has one. Empty if there is none.
+    // `from_session` receives the session it was measured in.
     std::optional<Baseline> stored_baseline(const Client& client,
-                                            std::optional<std::int64_t> session = std::nullopt);
+                                            std::optional<std::int64_t> session = std::nullopt,
+                                            std::int64_t* from_session = nullptr);
 
     // Starts a session (state "recording") on a connection of its own.
     std::unique_ptr<Recording> begin_recording(const Client& client, const std::string& sensor,

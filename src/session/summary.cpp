@@ -96,6 +96,7 @@ SessionSummary summarize_session(std::span<const PlacedBeat> beats, std::span<co
                 ++s.pacer_adaptations;
         if (e.as<GroundingOfferedEvent>()) ++s.grounding_offered;
     }
+    s.steps = protocol::step_statistics(beats, events, duration_s, challenge);
     return s;
 }
 
@@ -122,6 +123,9 @@ nlohmann::ordered_json summary_json(const SessionSummary& s) {
     j["recovery_t50_s"] = s.recovery_t50_s;
     j["pacer_adaptations"] = s.pacer_adaptations;
     j["grounding_offered"] = s.grounding_offered;
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+    for (const protocol::StepStats& st : s.steps) steps.push_back(protocol::step_json(st));
+    j["steps"] = steps;
     return j;
 }
 
@@ -144,6 +148,8 @@ SessionSummary summary_from_json(const nlohmann::json& j) {
     s.recovery_t50_s = j.at("recovery_t50_s").get<std::vector<double>>();
     s.pacer_adaptations = j.at("pacer_adaptations").get<int>();
     s.grounding_offered = j.at("grounding_offered").get<int>();
+    if (const auto it = j.find("steps"); it != j.end())
+        for (const auto& st : *it) s.steps.push_back(protocol::step_from_json(st));
     return s;
 }
 

@@ -15,6 +15,7 @@
 //                    time (recovery/episodes.h), for the episodes that have them
 //   triggers_marked, surges_detected, pacer_adaptations (arousal, ease and resonance tempo
 //   changes), grounding_offered: counted from the events.
+//   steps            per protocol step (protocol/step_stats.h)
 #pragma once
 
 #include <array>
@@ -23,13 +24,14 @@
 #include <span>
 #include <vector>
 
+#include "protocol/step_stats.h"
 #include "session/beat.h"
 #include "session/events.h"
 
 namespace steady {
 
 struct SessionSummary {
-    static constexpr int kVersion = 2;  // 2: recovery from fitted episodes
+    static constexpr int kVersion = 3;  // 2: recovery from fitted episodes; 3: protocol steps
     int version = kVersion;
     double duration_s = 0;
     std::int64_t beats = 0;
@@ -44,6 +46,7 @@ struct SessionSummary {
     std::vector<double> recovery_t50_s;  // each episode's fitted half-recovery time
     int pacer_adaptations = 0;
     int grounding_offered = 0;
+    std::vector<protocol::StepStats> steps;  // a protocol run's steps (protocol/step_stats.h)
 };
 
 constexpr double kSummaryEdgeS = 180;  // "first vs last": three minutes each

@@ -12,6 +12,7 @@
 #include "engine/clock.h"
 #include "engine/snapshot.h"
 #include "pacer/schedule.h"
+#include "protocol/protocol.h"
 #include "recovery/episodes.h"
 #include "session/events.h"
 #include "session/summary.h"
@@ -35,6 +36,21 @@ struct LiveEpisode {
     std::optional<recovery::Recovery> fit;  // refitted every 10 s once 3 minutes followed the peak
 };
 
+// A protocol run as it stands (clinician mode).
+struct ProtocolProgress {
+    std::shared_ptr<const protocol::Protocol> protocol;
+    int index = 0;            // the step running; steps.size() once the last has ended
+    double step_start_s = 0;  // the running step's start...
+    double step_end_s = 0;    // ...and planned end (moves with extend and pause)
+    bool paused = false;
+    std::optional<double> client_resonance_bpm;  // what "client" rate steps pace at
+    std::optional<RfResultEvent> rf;             // an assessment's result, once it ended
+    bool done() const { return index >= static_cast<int>(protocol->steps.size()); }
+    const protocol::Step* step() const {
+        return done() ? nullptr : &protocol->steps[static_cast<std::size_t>(index)];
+    }
+};
+
 struct SessionView {
     enum class State { ready, running, ended };
     State state = State::ready;
@@ -50,12 +66,13 @@ struct SessionView {
     std::shared_ptr<const std::vector<Event>> events;  // so far, in time order
     // One value per second over the last kHistoryS: (t, 30-s HR) and (t, 60-s RMSSD).
     std::shared_ptr<const std::vector<std::pair<double, double>>> hr_history, rmssd_history;
-    bool grounding_offered = false;               // an offer waits for an answer
-    std::optional<LiveEpisode> episode;           // open now
-    std::optional<RecoveredEvent> last_recovery;  // the latest episode that ended
-    double reached_s = 0;                         // session time reported so far
-    std::string warning;                          // the latest store problem, if any
-    std::optional<SessionSummary> summary;        // once ended and stored
+    bool grounding_offered = false;                    // an offer waits for an answer
+    std::optional<LiveEpisode> episode;                // open now
+    std::optional<RecoveredEvent> last_recovery;       // the latest episode that ended
+    double reached_s = 0;                              // session time reported so far
+    std::string warning;                               // the latest store problem, if any
+    std::optional<SessionSummary> summary;             // once ended and stored
+    std::shared_ptr<const ProtocolProgress> protocol;  // null without a protocol
 };
 
 }  // namespace steady

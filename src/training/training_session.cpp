@@ -6,6 +6,8 @@
 #include <limits>
 #include <thread>
 
+#include "protocol/resonance.h"
+
 namespace steady {
 namespace {
 
@@ -32,6 +34,19 @@ PacerEvent change_event(const pacer::PacerChange& ch) {
 
 }  // namespace
 
+// The protocol's stressor steps, for a simulated person to react to: [from, to) spans, the
+// last open while its step runs. Written by the session thread, read by the sensor's.
+struct TrainingSession::StressCue {
+    mutable std::mutex mutex;
+    std::vector<std::pair<double, double>> spans;
+    bool at(double t_s) const {
+        const std::lock_guard lock(mutex);
+        for (const auto& [from, to] : spans)
+            if (t_s >= from && t_s < to) return true;
+        return false;
+    }
+};
+
 std::optional<std::int64_t> TrainingSession::check(const SessionPlan& plan,
                                                    const SensorRegistry& registry) {
     const SensorDriver& driver = registry.driver(plan.sensor);  // SensorError: unknown
@@ -56,7 +71,26 @@ TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registr
     // 2. The store and the client's baseline.
     db_ = std::make_unique<Database>(
         plan_.db_path.empty() ? Database::default_path() : plan_.db_path, Database::Open::create);
-    client_ = plan_.client ? db_->client(*plan_.client) : db_->default_client();
+    try {
+        client_ = plan_.client ? db_->client(*plan_.client) : db_->default_client();
+    } catch (const StoreError& e) {
+        throw PlanError(e.what());
+    }
+    // The client's own settings, unless the command line chose.
+    const ClientSettings& cs = client_.settings;
+    if (cs.challenge && !plan_.challenge_given) plan_.challenge = *cs.challenge;
+    if (cs.fast_count_s) plan_.adapt.fast_count_s = *cs.fast_count_s;
+    if (cs.slow_count_s) plan_.adapt.slow_count_s = *cs.slow_count_s;
+    if (plan_.pacer) {
+        if (cs.pattern && !plan_.pattern_given)
+            if (auto p = pacer::find_pattern(*cs.pattern, plan_.patterns))
+                plan_.pacer->pattern = *p;
+        if (cs.fast_count_s) plan_.pacer->adapt.fast_count_s = *cs.fast_count_s;
+        if (cs.slow_count_s) plan_.pacer->adapt.slow_count_s = *cs.slow_count_s;
+        if (plan_.pacer->pattern.name == "resonance" && cs.resonance_bpm)
+            plan_.pacer->pattern = protocol::at_rate(plan_.pacer->pattern, *cs.resonance_bpm);
+    }
+    if (plan_.protocol) plan_.pacer.reset();  // each step sets its own
     if (plan_.baseline != "new") {
         try {
             baseline_ = db_->stored_baseline(client_, baseline_from);
@@ -72,23 +106,45 @@ TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registr
     EngineConfig engine_config;
     engine_config.recent_s = plan_.recent_s;
     engine_config.baseline = baseline_;
+    if (plan_.protocol)  // measured in its baseline step, if it has one
+        for (const protocol::Step& st : plan_.protocol->steps)
+            if (st.kind == protocol::StepKind::baseline) engine_config.auto_baseline = false;
     engine_.emplace(engine_config);
     // 3. The sensor.
     sensor_ = registry.open(plan_.sensor, {plan_.speed});
     info_ = sensor_->info();
-    end_s_ = plan_.duration_s > 0 ? plan_.duration_s : kForever;
-    if (info_.length_s) end_s_ = std::min(end_s_, *info_.length_s);
+    duration_cap_s_ = plan_.duration_s > 0 ? plan_.duration_s : kForever;
+    end_s_ = duration_cap_s_;
+    if (info_.length_s && !plan_.protocol) end_s_ = std::min(end_s_, *info_.length_s);
     if (plan_.pacer) {
         pacer_.emplace(plan_.pacer->pattern, plan_.pacer->adapt, 0.0);
         publish_pacer();
     }
-    if (plan_.pacer && info_.follows_pacer) {  // a simulated person who breathes with it
-        std::weak_ptr<const pacer::SharedSchedule> weak = shared_pacer_;
-        sensor_->follow_pacer([weak](double t_s) {
-            const auto s = weak.lock();
-            return s ? s->volume(t_s) : -1.0;
-        });
+    // A simulated person breathes with the pacer (and lives the protocol); real straps ignore it.
+    SessionCues cues;
+    std::weak_ptr<const pacer::SharedSchedule> weak = shared_pacer_;
+    cues.lung_volume_at = [weak](double t_s) {
+        const auto s = weak.lock();
+        return s ? s->volume(t_s) : -1.0;
+    };
+    cues.breath_cycle_s_at = [weak](double t_s) {
+        const auto s = weak.lock();
+        return s ? s->cycle_s(t_s) : 0.0;
+    };
+    if (plan_.protocol) {
+        stress_ = std::make_shared<StressCue>();
+        std::weak_ptr<const StressCue> weak_stress = stress_;
+        cues.stressed_at = [weak_stress](double t_s) {
+            const auto s = weak_stress.lock();
+            return s && s->at(t_s);
+        };
+        cues.scripted = true;
+        run_.protocol = std::make_shared<const protocol::Protocol>(*plan_.protocol);
+        run_.client_resonance_bpm = cs.resonance_bpm;
+        run_.index = -1;
+        end_s_ = std::min(duration_cap_s_, plan_.protocol->duration_s());
     }
+    sensor_->follow_session(std::move(cues));
     publish(SessionView::State::ready);
 }
 
@@ -118,6 +174,7 @@ void TrainingSession::publish(SessionView::State state) {
     v->last_recovery = last_recovery_;
     v->reached_s = reached_s_;
     v->warning = last_warning_;
+    v->protocol = progress_;
     if (state == SessionView::State::ended) v->summary = summary_;
     const std::lock_guard lock(view_mutex_);
     view_ = std::move(v);
@@ -219,6 +276,7 @@ void TrainingSession::update_live_episode(double t_s) {
 
 void TrainingSession::report_second(double t_s) {
     drain_outputs();
+    advance_protocol(t_s);
     // Surges and the end of episodes, on heart rate once a second (recovery/episodes.h).
     series_.advance_to(t_s);
     for (; next_episode_second_ < series_.seconds(); ++next_episode_second_) {
@@ -332,6 +390,185 @@ void TrainingSession::answer_grounding(bool accepted) {
     });
 }
 
+void TrainingSession::add_pacer_start(double t_s) {
+    const pacer::Pattern& p = pacer_->pattern();
+    const double count = pacer_->schedule().segment_at(t_s).count_s;
+    PacerEvent e;
+    e.reason = "start";
+    e.pattern = p.name;
+    e.count_s = count;
+    e.cycle_s = p.cycle_s(count);
+    e.adaptation = pacer_->config().enabled;
+    add_event(t_s, std::move(e));
+}
+
+// Protocol steps ----------------------------------------------------------------------------
+
+void TrainingSession::publish_progress() {
+    progress_ = std::make_shared<const ProtocolProgress>(run_);
+}
+
+void TrainingSession::recompute_end() {
+    if (!plan_.protocol) return;
+    double end = kForever;
+    if (run_.done()) {
+        end = run_.step_start_s;
+    } else if (!run_.paused) {
+        end = run_.step_end_s;
+        for (std::size_t i = static_cast<std::size_t>(run_.index) + 1;
+             i < plan_.protocol->steps.size(); ++i)
+            end += plan_.protocol->steps[i].duration_s;
+    }
+    end_s_ = std::min(duration_cap_s_, end);
+}
+
+void TrainingSession::start_step(int index, double t_s) {
+    const auto& steps = plan_.protocol->steps;
+    run_.index = index;
+    run_.step_start_s = t_s;
+    if (run_.done()) {  // the last step ended: so does the session
+        run_.step_end_s = t_s;
+        if (pacer_) {
+            pacer_.reset();
+            pacer_view_.reset();
+            shared_pacer_->publish(pacer::Schedule{});
+        }
+        finish_assessment(t_s);
+        recompute_end();
+        publish_progress();
+        return;
+    }
+    const protocol::Step& st = steps[static_cast<std::size_t>(index)];
+    run_.step_end_s = t_s + st.duration_s;
+    add_event(t_s, StepStartEvent{index, st.name, protocol::to_string(st.kind), st.duration_s});
+    if (const auto pattern =
+            protocol::step_pattern(st, plan_.patterns, run_.client_resonance_bpm)) {
+        pacer::AdaptConfig adapt = plan_.adapt;
+        adapt.enabled = st.adapt;
+        pacer_.emplace(*pattern, adapt, t_s);
+        publish_pacer();
+        add_pacer_start(t_s);
+    } else if (pacer_) {
+        pacer_.reset();
+        pacer_view_.reset();
+        shared_pacer_->publish(pacer::Schedule{});
+    }
+    if (st.kind == protocol::StepKind::baseline) engine_->begin_baseline();
+    if (st.kind == protocol::StepKind::stressor) {
+        const std::lock_guard lock(stress_->mutex);
+        stress_->spans.emplace_back(t_s, kForever);
+    }
+    recompute_end();
+    publish_progress();
+}
+
+void TrainingSession::finish_step(double t_s, const std::string& reason) {
+    if (!plan_.protocol || run_.index < 0 || run_.done()) return;
+    const protocol::Step& st = plan_.protocol->steps[static_cast<std::size_t>(run_.index)];
+    add_event(t_s, StepEndEvent{run_.index, st.name, protocol::to_string(st.kind), reason});
+    if (st.kind == protocol::StepKind::baseline) engine_->end_baseline(t_s);
+    if (st.kind == protocol::StepKind::stressor) {
+        const std::lock_guard lock(stress_->mutex);
+        if (!stress_->spans.empty()) stress_->spans.back().second = t_s;
+    }
+    if (plan_.protocol->resonance_assessment && st.kind == protocol::StepKind::paced && st.pacer &&
+        st.pacer->rate_bpm) {
+        const double cycle = 60.0 / *st.pacer->rate_bpm;
+        const double inhale =
+            cycle * st.pacer->ratio[0] / (st.pacer->ratio[0] + st.pacer->ratio[1]);
+        // A repeated rate replaces its earlier run.
+        std::erase_if(rate_runs_, [&](const RateRun& r) { return r.bpm == *st.pacer->rate_bpm; });
+        rate_runs_.push_back({*st.pacer->rate_bpm, run_.step_start_s, t_s, cycle, inhale});
+    }
+}
+
+void TrainingSession::advance_protocol(double t_s) {
+    if (!plan_.protocol || run_.index < 0) return;
+    while (!run_.done() && !run_.paused && t_s >= run_.step_end_s) {
+        const double at = run_.step_end_s;
+        finish_step(at, "done");
+        start_step(run_.index + 1, at);
+    }
+}
+
+void TrainingSession::finish_assessment(double t_s) {
+    if (!plan_.protocol || !plan_.protocol->resonance_assessment || run_.rf) return;
+    drain_outputs();
+    std::vector<protocol::RfStep> steps;
+    for (const RateRun& r : rate_runs_)
+        steps.push_back({r.bpm, r.start_s, r.end_s, r.start_s, r.cycle_s, r.inhale_s});
+    RfResultEvent rf = protocol::assess_resonance(beats_, steps);
+    run_.rf = rf;
+    add_event(t_s, std::move(rf));
+}
+
+void TrainingSession::next_step() {
+    post([this](double t) {
+        if (!plan_.protocol || run_.index < 0 || run_.done()) return;
+        if (run_.paused) {  // moving on resumes
+            run_.paused = false;
+            add_event(t, ResumedEvent{});
+        }
+        finish_step(t, "next");
+        start_step(run_.index + 1, t);
+    });
+}
+
+void TrainingSession::repeat_step() {
+    post([this](double t) {
+        if (!plan_.protocol || run_.index < 0 || run_.done()) return;
+        finish_step(t, "repeat");
+        run_.paused = false;
+        start_step(run_.index, t);
+    });
+}
+
+void TrainingSession::extend_step(double seconds) {
+    post([this, seconds](double) {
+        if (!plan_.protocol || run_.index < 0 || run_.done() || !(seconds > 0)) return;
+        run_.step_end_s += seconds;
+        recompute_end();
+        publish_progress();
+    });
+}
+
+void TrainingSession::set_protocol_paused(bool paused) {
+    post([this, paused](double t) {
+        if (!plan_.protocol || run_.index < 0 || run_.done() || paused == run_.paused) return;
+        run_.paused = paused;
+        if (paused) {
+            paused_at_s_ = t;
+        } else {
+            run_.step_end_s += t - paused_at_s_;
+            const std::lock_guard lock(stress_->mutex);
+            if (!stress_->spans.empty() && stress_->spans.back().second == kForever &&
+                plan_.protocol->steps[static_cast<std::size_t>(run_.index)].kind !=
+                    protocol::StepKind::stressor)
+                stress_->spans.back().second = t;
+        }
+        if (pacer_) {
+            if (paused)
+                pacer_->pause(t);
+            else
+                pacer_->resume(t);
+            publish_pacer();
+        }
+        if (paused)
+            add_event(t, PausedEvent{});
+        else
+            add_event(t, ResumedEvent{});
+        recompute_end();
+        publish_progress();
+    });
+}
+
+void TrainingSession::confirm_resonance(double bpm) {
+    ClientSettings s = client_.settings;
+    s.resonance_bpm = bpm;
+    db_->set_client_settings(client_, s);
+    client_.settings = s;
+}
+
 void TrainingSession::drain_outputs() {
     const std::vector<PlacedBeat> beats = engine_->take_beats();
     if (callbacks.on_beat)
@@ -356,23 +593,18 @@ void TrainingSession::start() {
         throw;
     }
     recording_ = db_->begin_recording(client_, info_.id, plan_.challenge);
-    if (pacer_) {
-        const pacer::Pattern& p = pacer_->pattern();
-        const double count = pacer_->schedule().segment_at(0).count_s;
-        PacerEvent e;
-        e.reason = "start";
-        e.pattern = p.name;
-        e.count_s = count;
-        e.cycle_s = p.cycle_s(count);
-        e.adaptation = pacer_->config().enabled;
-        add_event(0, std::move(e));
+    if (pacer_) add_pacer_start(0);
+    if (plan_.protocol) {
+        add_event(
+            0, ProtocolEvent{plan_.protocol->name, static_cast<int>(plan_.protocol->steps.size())});
+        start_step(0, 0);
     }
     publish(SessionView::State::running);
 }
 
 const SessionSummary& TrainingSession::run() {
     start();
-    const double end_s = end_s_;
+    const double& end_s = end_s_;  // a protocol moves it (next, extend, pause)
     const auto report_until = [&](double t_s) {
         while (next_second_ <= t_s && next_second_ <= end_s) {
             report_second(next_second_);
@@ -444,11 +676,18 @@ const SessionSummary& TrainingSession::run() {
     if (std::isfinite(end_s) && !stop_) report_until(end_s);
     run_requests();
     drain_outputs();
-    report_events_until(kForever);
     // Ended by the user: the session lasted until then, beats or not.
     const double until = std::max(engine_->current().t_s, next_second_ - 1);
     const double reached = std::min(end_s, stop_ ? std::max(until, clock_->now_s()) : until);
     reached_s_ = reached;
+    if (plan_.protocol && run_.index >= 0 && !run_.done()) {  // ended before its last step
+        advance_protocol(reached);
+        finish_step(reached, "ended");
+        finish_assessment(reached);
+        publish_progress();
+    }
+    drain_outputs();
+    report_events_until(kForever);
     info_ = sensor_->info();
     try {
         recording_->set_sensor(info_.id);

@@ -57,6 +57,16 @@ struct SessionPlan {
     int challenge = 1;                  // coherence challenge level 1-4
     double recent_s = 0;                // tachogram kept in the view (the window: 120 s)
     std::string db_path;                // empty: Database::default_path()
+    // Clinician mode: a scripted protocol; each step sets the pacer (`pacer` above is then
+    // unused), the baseline comes from its baseline step, and it ends with its last step (or
+    // at duration_s). A simulated person breathes with every paced step and reacts to stressors.
+    std::optional<protocol::Protocol> protocol;
+    std::vector<pacer::Pattern> patterns;  // custom patterns (the settings file's)
+    pacer::AdaptConfig adapt;              // bounds for adaptive protocol steps
+    // The client's stored settings (pattern, challenge, adaptation bounds) apply unless the
+    // caller set these from its command line.
+    bool pattern_given = false;
+    bool challenge_given = false;
 };
 
 // What `record` prints, in order. Called on the session's thread.
@@ -105,6 +115,15 @@ class TrainingSession {
     void set_pacer_paused(bool paused);
     void set_pattern(const pacer::Pattern& pattern);
     void set_adaptation(bool on);
+    // A protocol run (no-ops without one): move to the next step now, run the current step
+    // again from its start, give it `seconds` more, pause or resume the step clock and pacer.
+    void next_step();
+    void repeat_step();
+    void extend_step(double seconds);
+    void set_protocol_paused(bool paused);
+    // Stores `bpm` as the client's resonance rate (the clinician confirmed an assessment's
+    // suggestion). Safe from any thread; throws StoreError.
+    void confirm_resonance(double bpm);
     void accept_grounding() { answer_grounding(true); }
     void dismiss_grounding() { answer_grounding(false); }
 
@@ -137,6 +156,14 @@ class TrainingSession {
     void publish_pacer();
     void publish(SessionView::State state);
     void warn(const std::string& w);
+    // Protocol steps (session thread).
+    void advance_protocol(double t_s);
+    void start_step(int index, double t_s);
+    void finish_step(double t_s, const std::string& reason);
+    void recompute_end();
+    void publish_progress();
+    void finish_assessment(double t_s);
+    void add_pacer_start(double t_s);
 
     SessionPlan plan_;
     std::unique_ptr<Database> db_;
@@ -154,6 +181,17 @@ class TrainingSession {
     std::shared_ptr<const pacer::Schedule> pacer_view_;
     std::atomic<bool> stop_{false};
     bool stored_ = false;
+    // Protocol state (session thread), published as progress_.
+    struct StressCue;
+    std::shared_ptr<StressCue> stress_;
+    ProtocolProgress run_;
+    std::shared_ptr<const ProtocolProgress> progress_;
+    double duration_cap_s_ = 0;  // --duration, or infinity
+    double paused_at_s_ = 0;
+    struct RateRun {
+        double bpm, start_s, end_s, cycle_s, inhale_s;
+    };
+    std::vector<RateRun> rate_runs_;  // an assessment's paced steps as they ran
 
     // Session-thread state.
     recovery::SecondSeries series_;  // per-second HR for episodes

@@ -76,7 +76,7 @@ TEST_CASE("recovery fit: no fit, with the reason", "[recovery]") {
     s.advance_to(900);
     std::string why;
     CHECK_FALSE(fit_signal(s, Signal::hr, 100, 250, 70.0, why));
-    CHECK(why == "fewer than 3 minutes follow the peak");
+    CHECK(why == "fewer than 180 s follow the peak");
     CHECK_FALSE(fit_signal(s, Signal::hr, 100, 900, 70.0, why));
     CHECK_THAT(why, Catch::Contains("R^2") || Catch::Contains("did not fall"));
     const auto noisy = beats_of([](double t) { return 65 + 20 * std::exp(-t / 60); }, 900, 3.0,

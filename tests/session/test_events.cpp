@@ -48,6 +48,13 @@ std::vector<Event> one_of_each() {
         {1200.25, GroundingDismissedEvent{}},
         {0.082, SensorEvent{SensorState::reconnecting, "strap out of range"}},
         {1300.5, GapEvent{4.75}},
+        {0.0, ProtocolEvent{"demo", 5}},
+        {120.0, StepStartEvent{1, "Serial sevens", "stressor", 60.0}},
+        {180.0, StepEndEvent{1, "Serial sevens", "stressor", "done"}},
+        {1320.5, RfResultEvent{5.5,
+                               {RfRate{6.5, -48.3, 17.2, 10281.7, 383211.4, 0.93, 1, 0.24},
+                                RfRate{5.5, 3.1, 23.5, 13705.2, 546672.9, 0.98, 2, 0.89}},
+                               "the rule"}},
     };
 }
 
