@@ -34,8 +34,11 @@ double to_significant(double v, int digits) {
 std::optional<double> round_by_key(const std::string& key, double v) {
     if (key == "rr_ms") return std::nullopt;
     if (key == "coherence_ratio" || key == "coherence_score" || key == "lf_hf" || key == "level" ||
-        key == "arousal" || key == "phase_progress" || key == "smoothness" || key == "r2")
+        key == "arousal" || key == "phase_progress" || key == "smoothness" || key == "r2" ||
+        key == "score" || key == "coherence_ratio_mean")
         return to_significant(v, 3);
+    if (ends_with(key, "_per_hz")) return to_significant(v, 4);
+    if (ends_with(key, "_deg")) return to_decimals(v, 1);
     if (key == "t_s" || ends_with(key, "_s")) return to_decimals(v, 3);
     if (ends_with(key, "_bpm") || ends_with(key, "_ms") || ends_with(key, "_ms2"))
         return to_decimals(v, 1);
@@ -62,7 +65,91 @@ std::string one_decimal(const std::optional<double>& v, const char* unit) {
     return buf;
 }
 
+std::string num_or_dash(const std::optional<double>& v, const char* format) {
+    if (!v) return "--";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, format, *v);
+    return buf;
+}
+
 }  // namespace
+
+std::string step_table(const std::vector<protocol::StepStats>& steps) {
+    std::ostringstream o;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "  %-2s %-22s %-9s %-11s %6s %6s %6s %7s %7s %6s %6s %5s %5s %5s\n", "#", "step",
+                  "kind", "time", "HR", "SDNN", "RMSSD", "LF", "HF", "LF/HF", "coh", "high", "resp",
+                  "art%");
+    o << line;
+    std::snprintf(line, sizeof line,
+                  "  %-2s %-22s %-9s %-11s %6s %6s %6s %7s %7s %6s %6s %5s %5s %5s\n", "", "", "",
+                  "min:s", "bpm", "ms", "ms", "ms2", "ms2", "", "ratio", "s", "/min", "");
+    o << line;
+    std::vector<std::string> notes;
+    for (const protocol::StepStats& st : steps) {
+        std::string name = st.name.size() > 22 ? st.name.substr(0, 21) + "~" : st.name;
+        const std::string time = clock_text(st.start_s) + "-" + clock_text(st.end_s);
+        std::snprintf(
+            line, sizeof line,
+            "  %-2d %-22s %-9s %-11s %6s %6s %6s %7s %7s %6s %6s %5.0f %5s %5.1f\n", st.index + 1,
+            name.c_str(), st.kind.c_str(), time.c_str(),
+            num_or_dash(st.mean_hr_bpm, "%.1f").c_str(), num_or_dash(st.sdnn_ms, "%.1f").c_str(),
+            num_or_dash(st.rmssd_ms, "%.1f").c_str(), num_or_dash(st.lf_ms2, "%.0f").c_str(),
+            num_or_dash(st.hf_ms2, "%.0f").c_str(), num_or_dash(st.lf_hf, "%.2f").c_str(),
+            num_or_dash(st.coherence_ratio_mean, "%.2f").c_str(), st.coherence_high_s,
+            num_or_dash(st.resp_rate_bpm, "%.1f").c_str(), st.artifacts_pct);
+        o << line;
+        if (st.kind == "stressor" && st.reactivity_bpm)
+            notes.push_back(std::to_string(st.index + 1) + " " + st.name + ": reactivity " +
+                            num_or_dash(st.reactivity_bpm, "%+.1f") + " bpm over the baseline");
+        if (st.kind == "recovery") {
+            if (st.hr_recovery)
+                notes.push_back(std::to_string(st.index + 1) + " " + st.name +
+                                ": heart rate half-way back in " +
+                                clock_text(st.hr_recovery->t50_s) + " (t90 " +
+                                clock_text(st.hr_recovery->t90_s) + ", tau " +
+                                num_or_dash(st.hr_recovery->tau_s, "%.0f") + " s, R2 " +
+                                num_or_dash(st.hr_recovery->r2, "%.2f") + ")");
+            else
+                notes.push_back(std::to_string(st.index + 1) + " " + st.name +
+                                ": no recovery curve (" + st.hr_recovery_reason + ")");
+        }
+    }
+    for (const std::string& n : notes) o << "  " << n << "\n";
+    o << "  -- : the step is too short for the metric (HF needs 60 s, LF and LF/HF 120 s, "
+         "coherence 64 s)\n";
+    return o.str();
+}
+
+std::string rf_text(const RfResultEvent& rf) {
+    std::ostringstream o;
+    o << "Resonance-frequency assessment: "
+      << (rf.suggested_bpm ? "suggested " + num_or_dash(rf.suggested_bpm, "%.1f") + " breaths/min"
+                           : std::string("no rate could be scored"))
+      << "\n";
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-6s %8s %10s %9s %12s %7s %5s %6s\n", "rate", "phase",
+                  "peak-trough", "LF", "LF peak", "smooth", "peaks", "score");
+    o << line;
+    std::snprintf(line, sizeof line, "  %-6s %8s %10s %9s %12s %7s %5s %6s\n", "/min", "deg", "bpm",
+                  "ms2", "ms2/Hz", "", "", "");
+    o << line;
+    for (const RfRate& r : rf.rates) {
+        std::snprintf(line, sizeof line, "  %-6.1f %8s %10s %9s %12s %7s %5s %6s%s\n", r.bpm,
+                      num_or_dash(r.phase_deg, "%+.0f").c_str(),
+                      num_or_dash(r.peak_trough_bpm, "%.1f").c_str(),
+                      num_or_dash(r.lf_ms2, "%.0f").c_str(),
+                      num_or_dash(r.lf_peak_ms2_per_hz, "%.0f").c_str(),
+                      num_or_dash(r.smoothness, "%.2f").c_str(),
+                      r.lf_peaks ? std::to_string(*r.lf_peaks).c_str() : "--",
+                      num_or_dash(r.score, "%.2f").c_str(),
+                      rf.suggested_bpm && *rf.suggested_bpm == r.bpm ? "  <- suggested" : "");
+        o << line;
+    }
+    o << "  Rule: " << rf.rule << "\n";
+    return o.str();
+}
 
 void round_numbers(Json& j) {
     round_under(j, "");
@@ -121,6 +208,12 @@ Json session_json(const StoredSession& s, const SessionSummary& summary,
     j["sensor"] = s.sensor;
     j["summary"] = summary_json(summary);
     j["summary"].erase("version");
+    // A protocol run: its name, and its steps at the top level.
+    j["protocol"] = nullptr;
+    for (const Event& e : events)
+        if (const auto* p = e.as<ProtocolEvent>()) j["protocol"] = p->name;
+    j["steps"] = j["summary"]["steps"];
+    j["summary"].erase("steps");
     j["events"] = Json::array();
     for (const Event& e : events) j["events"].push_back(event_object(e));
     round_numbers(j);
@@ -166,6 +259,11 @@ std::string session_text(const StoredSession& s, const SessionSummary& m,
     o << line;
     std::snprintf(line, sizeof line, "  %-20s %d\n", "grounding offered", m.grounding_offered);
     o << line;
+    for (const Event& e : events)
+        if (const auto* p = e.as<ProtocolEvent>()) o << "Protocol " << p->name << "\n";
+    if (!m.steps.empty()) o << step_table(m.steps);
+    for (const Event& e : events)
+        if (const auto* rf = e.as<RfResultEvent>()) o << rf_text(*rf);
     bool journal = false;
     for (const Event& e : events) {
         const auto* n = e.as<JournalEvent>();

@@ -12,5 +12,7 @@ void add_sessions_command(CLI::App& app, int* status);
 void add_scan_command(CLI::App& app, int* status);
 // `steady triggers`, `steady progress`, `steady import` (recovery_commands.cpp).
 void add_recovery_commands(CLI::App& app, int* status);
+// `steady clients` and `steady protocols` (clients_command.cpp).
+void add_clients_command(CLI::App& app, int* status);
 
 }  // namespace steady::cli

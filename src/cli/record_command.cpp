@@ -9,6 +9,7 @@
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
 #include "drivers/drivers.h"
+#include "protocol/protocol.h"
 #include "training/training_session.h"
 
 namespace steady::cli {
@@ -31,6 +32,9 @@ struct RecordOptions {
     bool no_pacer = false;
     bool no_adapt = false;
     bool quiet = false;
+    std::string client;
+    std::string protocol;
+    bool accept_rf = false;
 };
 
 int run(RecordOptions o) {
@@ -42,6 +46,18 @@ int run(RecordOptions o) {
         plan.sensor = o.sensor.empty() ? cfg.sensor.value_or("sim") : o.sensor;
         plan.db_path = o.db.empty() ? cfg.db.value_or("") : o.db;
         plan.challenge = cfg.window.challenge;
+        plan.patterns = cfg.pacer.custom;
+        plan.adapt = cfg.pacer.adapt;
+        plan.pattern_given = !o.pattern.empty();
+        if (!o.client.empty()) plan.client = o.client;
+        if (!o.protocol.empty())
+            plan.protocol = protocol::find_protocol(o.protocol, protocol::user_protocol_dir(),
+                                                    cfg.pacer.custom);
+        if (o.accept_rf && !(plan.protocol && plan.protocol->resonance_assessment)) {
+            std::cerr << "steady record: --accept-rf needs --protocol rf-assessment (or another "
+                         "resonance assessment)\n";
+            return 2;
+        }
         if (!o.no_pacer) {
             const std::string name =
                 !o.pattern.empty() ? o.pattern : cfg.pacer.pattern.value_or("4-7-8");
@@ -49,6 +65,9 @@ int run(RecordOptions o) {
             if (o.no_adapt) plan.pacer->adapt.enabled = false;
         }
     } catch (const ConfigError& e) {
+        std::cerr << "steady record: " << e.what() << "\n";
+        return 2;
+    } catch (const protocol::ProtocolError& e) {
         std::cerr << "steady record: " << e.what() << "\n";
         return 2;
     }
@@ -96,7 +115,13 @@ int run(RecordOptions o) {
     std::string length;
     if (std::isfinite(session->end_s()))
         length = ", " + clock_text(session->end_s()) +
-                 (plan.duration_s > 0 ? "" : " (the scenario's length)");
+                 (plan.duration_s > 0 ? ""
+                  : plan.protocol     ? " (the protocol's length)"
+                                      : " (the scenario's length)");
+    if (plan.protocol)
+        std::cerr << "steady record: protocol " << plan.protocol->name << ", "
+                  << plan.protocol->steps.size() << " steps, "
+                  << clock_text(plan.protocol->duration_s()) << "\n";
     std::cerr << "steady record: session " << session->id() << " of " << session->client().name
               << " from " << info.name << " into " << db.path()
               << (o.speed != 1 ? " at speed " + exact(o.speed) : "") << length
@@ -145,6 +170,23 @@ int run(RecordOptions o) {
               << " saved: " << exact(std::round(summary.duration_s)) << " s, " << summary.beats
               << " beats\n";
     std::cerr << session_text(db.session(id), summary, *session->view()->events);
+    if (o.accept_rf) {
+        const auto progress = session->view()->protocol;
+        if (!progress || !progress->rf || !progress->rf->suggested_bpm) {
+            std::cerr << "steady record: no rate could be suggested, so none was stored for "
+                      << session->client().name << "\n";
+            return 1;
+        }
+        try {
+            session->confirm_resonance(*progress->rf->suggested_bpm);
+        } catch (const StoreError& e) {
+            std::cerr << "steady record: " << e.what() << "\n";
+            return 1;
+        }
+        std::cerr << "steady record: resonance rate " << exact(*progress->rf->suggested_bpm)
+                  << " breaths/min stored for " << session->client().name
+                  << "; the resonance pattern now paces at it\n";
+    }
     return 0;
 }
 
@@ -181,6 +223,13 @@ void add_record_command(CLI::App& app, int* status) {
     cmd->add_flag("--no-adapt", o->no_adapt, "Keep the pacer's tempo fixed");
     cmd->add_flag("--no-pacer", o->no_pacer, "Run without the breathing pacer");
     cmd->add_flag("--quiet", o->quiet, "No per-second output (the summary still ends on stderr)");
+    cmd->add_option("--client", o->client,
+                    "Whose session (default: the first client; `steady clients list`)");
+    cmd->add_option("--protocol", o->protocol,
+                    "Run a scripted protocol: demo, stress-profile, rf-assessment, "
+                    "rf-assessment-1to1, one of yours, or a .toml file (`steady protocols`)");
+    cmd->add_flag("--accept-rf", o->accept_rf,
+                  "After a resonance assessment, store the suggested rate as the client's");
     cmd->callback([o, status] { *status = run(*o); });
 }
 

@@ -83,7 +83,7 @@ std::vector<StepStats> step_statistics(std::span<const PlacedBeat> beats,
             }
             if (r.frequency) {
                 st.hf_ms2 = r.frequency->hf_ms2;
-                if (r.duration_s >= kMinLfS) {
+                if (st.duration_s >= kMinLfS) {  // the step, not its beats (one RR short)
                     st.lf_ms2 = r.frequency->lf_ms2;
                     st.lf_hf = r.frequency->lf_hf;
                 }
@@ -121,9 +121,9 @@ std::vector<StepStats> step_statistics(std::span<const PlacedBeat> beats,
             const auto [peak_s, peak] =
                 recovery::peak_between(series, from, std::min(st.start_s + 60, st.end_s));
             if (std::isfinite(peak)) {
-                st.hr_recovery =
-                    recovery::fit_signal(series, recovery::Signal::hr, peak_s, st.end_s, base,
-                                         st.hr_recovery_reason, recovery::kMinStepFitS);
+                st.hr_recovery = recovery::fit_signal(
+                    series, recovery::Signal::hr, peak_s, st.end_s, base, st.hr_recovery_reason,
+                    {recovery::kMinStepFitS, st.end_s - peak_s, true});
             } else {
                 st.hr_recovery_reason = "no heart beats in the step";
             }

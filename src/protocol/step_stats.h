@@ -4,9 +4,11 @@
 // HRV core's own (hrv::Analyzer with no artifact correction, the Kubios conventions), so they
 // equal `steady analyze --artifacts none` on the step's unflagged beats:
 //   mean_hr_bpm, sdnn_ms, rmssd_ms        time domain
-//   lf_ms2, hf_ms2, lf_hf                 Welch spectrum; HF needs 60 s of beats, LF (and LF/HF)
-//                                          kMinLfS (Task Force: about 2 minutes). A metric the
-//                                          step is too short for is null and named in too_short
+//   lf_ms2, hf_ms2, lf_hf                 Welch spectrum; HF needs 60 s of beats (so a 1-minute
+//                                          step, whose beats sum to just under it, has none), LF
+//                                          (and LF/HF) a step of kMinLfS (Task Force: about 2
+//                                          minutes). A metric the step is too short for is null
+//                                          and named in too_short
 //   coherence_ratio_mean                  HeartMath windows (64 s every 5 s) inside the step
 //   coherence_high_s                      5 s for each of those windows at the high level
 //   resp_rate_bpm                         the RSA peak of the step's spectrum

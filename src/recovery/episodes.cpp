@@ -78,7 +78,8 @@ std::optional<double> pre_trigger_hr(const SecondSeries& s, double onset_s, doub
 
 std::optional<Recovery> fit_signal(const SecondSeries& s, Signal which, double peak_s, double end_s,
                                    std::optional<double> baseline, std::string& reason,
-                                   double min_s) {
+                                   const FitWindow& window) {
+    const double min_s = window.min_s, max_tau_s = window.max_tau_s;
     end_s = std::min(end_s, peak_s + kFitMaxS);
     if (end_s - peak_s < min_s) {
         reason = "fewer than " + std::to_string(static_cast<int>(min_s)) + " s follow the peak";
@@ -97,9 +98,16 @@ std::optional<Recovery> fit_signal(const SecondSeries& s, Signal which, double p
         t.push_back(static_cast<double>(k) - peak_s);
         y.push_back(v);
     }
-    const auto f = fit_recovery(t, y);
+    const auto f =
+        fit_recovery(t, y, max_tau_s, window.level_at_baseline ? baseline : std::nullopt);
     if (!f) {
         reason = "too few beats to fit a curve";
+        return std::nullopt;
+    }
+    if (max_tau_s < kMaxTauS && f->tau_s >= 0.98 * max_tau_s) {
+        reason =
+            "it had not levelled off by the end (the curve's time constant would be longer "
+            "than the window)";
         return std::nullopt;
     }
     if (which == Signal::hr ? f->amount <= 0 : f->amount >= 0) {

@@ -121,10 +121,18 @@ std::optional<double> pre_trigger_hr(const SecondSeries& s, double onset_s, doub
 // Recovery from the peak up to `end_s` on per-second HR (falling back) or 30-s RMSSD (rising
 // back): the fit, or the reason there is none.
 enum class Signal { hr, rmssd };
-// A protocol's recovery step is fitted with at least kMinStepFitS after the peak.
+// How much a fit needs and may assume. Episodes: the defaults. A protocol's recovery step: at
+// least kMinStepFitS after the peak, and the level held at the protocol's baseline, because a
+// step of a few minutes cannot tell the level a curve settles at from its speed (tau is then
+// kept within the window, and a curve still not bending by the end is reported as such).
+struct FitWindow {
+    double min_s = kMinFitS;
+    double max_tau_s = kMaxTauS;
+    bool level_at_baseline = false;
+};
 std::optional<Recovery> fit_signal(const SecondSeries& s, Signal which, double peak_s, double end_s,
                                    std::optional<double> baseline, std::string& reason,
-                                   double min_s = kMinFitS);
+                                   const FitWindow& window = {});
 // The highest 10-s HR in [from_s, to_s]: (second, bpm); bpm NaN when there is none.
 std::pair<double, double> peak_between(const SecondSeries& s, double from_s, double to_s);
 

@@ -13,8 +13,20 @@ struct Trial {
 };
 
 // Weighted least squares for y = level + amount * phi. False when singular.
+// With `fixed`, the level is given and only the amount is solved for.
 bool solve(std::span<const double> phi, std::span<const double> y, std::span<const double> w,
-           double& level, double& amount) {
+           double& level, double& amount, const std::optional<double>& fixed) {
+    if (fixed) {
+        double spp = 0, spy = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            spp += w[i] * phi[i] * phi[i];
+            spy += w[i] * phi[i] * (y[i] - *fixed);
+        }
+        if (!(spp > 0)) return false;
+        level = *fixed;
+        amount = spy / spp;
+        return true;
+    }
     double sw = 0, sp = 0, spp = 0, sy = 0, spy = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
         sw += w[i];
@@ -39,13 +51,13 @@ double median(std::vector<double> v) {
 // Huber fit of (level, amount) at one tau, by IRLS; returns the Huber loss at a scale fixed from
 // the least-squares residuals, so losses of different taus compare.
 Trial at_tau(double tau, std::span<const double> t, std::span<const double> y, double scale,
-             std::vector<double>& phi, std::vector<double>& w) {
+             std::vector<double>& phi, std::vector<double>& w, const std::optional<double>& fixed) {
     for (std::size_t i = 0; i < t.size(); ++i) phi[i] = std::exp(-t[i] / tau);
     std::fill(w.begin(), w.end(), 1.0);
     Trial tr;
     const double k = kHuberK * scale;
     for (int iter = 0; iter < 8; ++iter) {
-        if (!solve(phi, y, w, tr.level, tr.amount)) return {};
+        if (!solve(phi, y, w, tr.level, tr.amount, fixed)) return {};
         for (std::size_t i = 0; i < y.size(); ++i) {
             const double r = std::abs(y[i] - tr.level - tr.amount * phi[i]);
             w[i] = r <= k ? 1.0 : k / r;
@@ -61,7 +73,9 @@ Trial at_tau(double tau, std::span<const double> t, std::span<const double> y, d
 
 }  // namespace
 
-std::optional<CurveFit> fit_recovery(std::span<const double> t, std::span<const double> y) {
+std::optional<CurveFit> fit_recovery(std::span<const double> t, std::span<const double> y,
+                                     double max_tau_s, std::optional<double> fixed) {
+    const double max_lt = std::log(std::clamp(max_tau_s, kMinTauS * 2, kMaxTauS));
     const std::size_t n = y.size();
     if (n < 10 || t.size() != n) return std::nullopt;
     double mean = 0;
@@ -76,11 +90,11 @@ std::optional<CurveFit> fit_recovery(std::span<const double> t, std::span<const 
     double scale = 0;
     {
         double best = 1e300, best_tau = 60;
-        for (double lt = std::log(kMinTauS); lt <= std::log(kMaxTauS); lt += 0.25) {
+        for (double lt = std::log(kMinTauS); lt <= max_lt; lt += 0.25) {
             const double tau = std::exp(lt);
             for (std::size_t i = 0; i < n; ++i) phi[i] = std::exp(-t[i] / tau);
             double level = 0, amount = 0, ss = 0;
-            if (!solve(phi, y, w, level, amount)) continue;
+            if (!solve(phi, y, w, level, amount, fixed)) continue;
             for (std::size_t i = 0; i < n; ++i)
                 ss += (y[i] - level - amount * phi[i]) * (y[i] - level - amount * phi[i]);
             if (ss < best) best = ss, best_tau = tau;
@@ -88,7 +102,7 @@ std::optional<CurveFit> fit_recovery(std::span<const double> t, std::span<const 
         std::vector<double> res(n);
         for (std::size_t i = 0; i < n; ++i) phi[i] = std::exp(-t[i] / best_tau);
         double level = 0, amount = 0;
-        solve(phi, y, w, level, amount);
+        solve(phi, y, w, level, amount, fixed);
         for (std::size_t i = 0; i < n; ++i) res[i] = std::abs(y[i] - level - amount * phi[i]);
         scale = 1.4826 * median(res);
         if (!(scale > 0)) scale = std::sqrt(best / static_cast<double>(n)) + 1e-9;
@@ -97,25 +111,25 @@ std::optional<CurveFit> fit_recovery(std::span<const double> t, std::span<const 
     constexpr double kStep = 0.1;
     double best_lt = std::log(kMinTauS);
     Trial best;
-    for (double lt = std::log(kMinTauS); lt <= std::log(kMaxTauS) + 1e-9; lt += kStep) {
-        const Trial tr = at_tau(std::exp(lt), t, y, scale, phi, w);
+    for (double lt = std::log(kMinTauS); lt <= max_lt + 1e-9; lt += kStep) {
+        const Trial tr = at_tau(std::exp(lt), t, y, scale, phi, w, fixed);
         if (tr.loss < best.loss) best = tr, best_lt = lt;
     }
     double a = std::max(std::log(kMinTauS), best_lt - kStep);
-    double b = std::min(std::log(kMaxTauS), best_lt + kStep);
+    double b = std::min(max_lt, best_lt + kStep);
     const double g = (std::sqrt(5.0) - 1) / 2;
     double c = b - g * (b - a), d = a + g * (b - a);
-    Trial tc = at_tau(std::exp(c), t, y, scale, phi, w);
-    Trial td = at_tau(std::exp(d), t, y, scale, phi, w);
+    Trial tc = at_tau(std::exp(c), t, y, scale, phi, w, fixed);
+    Trial td = at_tau(std::exp(d), t, y, scale, phi, w, fixed);
     for (int i = 0; i < 40 && b - a > 1e-5; ++i) {
         if (tc.loss < td.loss) {
             b = d, d = c, td = tc;
             c = b - g * (b - a);
-            tc = at_tau(std::exp(c), t, y, scale, phi, w);
+            tc = at_tau(std::exp(c), t, y, scale, phi, w, fixed);
         } else {
             a = c, c = d, tc = td;
             d = a + g * (b - a);
-            td = at_tau(std::exp(d), t, y, scale, phi, w);
+            td = at_tau(std::exp(d), t, y, scale, phi, w, fixed);
         }
     }
     double lt = tc.loss < td.loss ? c : d;

@@ -30,8 +30,11 @@ constexpr double kMaxTauS = 7200;
 constexpr double kHuberK = 1.345;  // in units of the residuals' robust SD
 constexpr double kR2BinS = 10;     // R^2 on 10-s means: breathing's swings are not misfit
 
-// Fits y(t_s); t_s ascending, from 0 (the peak). Empty when fewer than 10 points, or when the
-// data have no spread.
-std::optional<CurveFit> fit_recovery(std::span<const double> t_s, std::span<const double> y);
+// Fits y(t_s); t_s ascending, from 0 (the peak), with tau at most max_tau_s, and the level
+// fixed when `level` is given (a window too short to tell the level from the speed). Empty when
+// fewer than 10 points, or when the data have no spread.
+std::optional<CurveFit> fit_recovery(std::span<const double> t_s, std::span<const double> y,
+                                     double max_tau_s = kMaxTauS,
+                                     std::optional<double> level = std::nullopt);
 
 }  // namespace steady::recovery

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "drivers/drivers.h"
 #include "session/event_json.h"
@@ -173,4 +174,73 @@ TEST_CASE("grounding is offered when arousal stays high at the pacer's fastest c
     for (const Event& e : db.load(s.id()).events)
         stored_offers += e.as<GroundingOfferedEvent>() != nullptr;
     CHECK(stored_offers == summary.grounding_offered);
+}
+
+TEST_CASE("a protocol run takes the clinician's next, repeat, extend and pause",
+          "[training][protocol]") {
+    test::TempDir dir;
+    SessionPlan plan;
+    plan.sensor = "sim";
+    plan.db_path = dir / "p.db";
+    plan.speed = 50;
+    for (const auto& p : protocol::builtin_protocols())
+        if (p.name == "demo") plan.protocol = p;
+    TrainingSession session(plan, sensor_registry());
+    std::vector<Event> events;
+    session.callbacks.on_event = [&](const Event& e) { events.push_back(e); };
+    std::thread runner([&] { session.run(); });
+    const auto wait_until = [&](double t_s) {
+        while (!session.view()->protocol || session.view()->reached_s < t_s)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    };
+    wait_until(30);
+    session.next_step();  // baseline cut short: the stressor starts now
+    wait_until(40);
+    auto v = session.view();
+    REQUIRE(v->protocol->index == 1);
+    const double stress_start = v->protocol->step_start_s;
+    CHECK(stress_start > 29);
+    CHECK(stress_start < 40);
+    CHECK(v->protocol->step_end_s == Approx(stress_start + 60));
+    session.extend_step(30);
+    wait_until(45);
+    CHECK(session.view()->protocol->step_end_s == Approx(stress_start + 90));
+    session.set_protocol_paused(true);
+    wait_until(55);
+    v = session.view();
+    CHECK(v->protocol->paused);
+    CHECK(std::isinf(session.end_s()));  // paused: the end waits
+    session.set_protocol_paused(false);
+    wait_until(60);
+    v = session.view();
+    const double stress_end = v->protocol->step_end_s;
+    CHECK(stress_end > stress_start + 90 + 9);  // the pause did not count
+    // The remaining steps (recovery 180, paced 300, free 60) follow the stressor's new end.
+    CHECK(session.end_s() == Approx(stress_end + 540));
+    session.repeat_step();
+    wait_until(70);
+    v = session.view();
+    CHECK(v->protocol->index == 1);
+    CHECK(v->protocol->step_start_s > 59);
+    session.end();
+    runner.join();
+    REQUIRE(session.stored());
+    std::vector<std::string> ends;
+    for (const Event& e : events)
+        if (const auto* s = e.as<StepEndEvent>()) ends.push_back(s->reason);
+    CHECK(ends == std::vector<std::string>{"next", "repeat", "ended"});
+    int starts = 0;
+    for (const Event& e : events) starts += e.as<StepStartEvent>() != nullptr;
+    CHECK(starts == 3);
+    // The baseline came from the (shortened) baseline step: it ends when the step did.
+    bool baseline = false;
+    for (const Event& e : events)
+        if (e.as<BaselineEvent>()) {
+            baseline = true;
+            CHECK(e.t_s == Approx(stress_start));
+        }
+    CHECK(baseline);
+    // The stored summary has the three steps run.
+    Database db(dir / "p.db", Database::Open::existing);
+    CHECK(db.summary(session.id()).steps.size() == 3);
 }
