@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/config.h"
+#include "protocol/protocol.h"
 #include "session/store.h"
 #include "training/training_session.h"
 #include "visuals/trainer_app.h"
@@ -22,6 +23,9 @@ int run_trainer(const TrainerOptions& options, const SensorRegistry& registry) {
         std::cerr << "steady: " << e.what() << "\n";
         return 2;
     } catch (const PlanError& e) {
+        std::cerr << "steady: " << e.what() << "\n";
+        return 2;
+    } catch (const protocol::ProtocolError& e) {
         std::cerr << "steady: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "protocol/protocol.h"
 #include "sensor/registry.h"
 #include "session/history.h"
 #include "visuals/audio.h"
@@ -45,6 +46,19 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (!options_.sensor.empty()) TrainingSession::check(plan_for(options_.sensor), registry_);
     db_ = std::make_unique<Database>(options_.db.empty() ? Database::default_path() : options_.db,
                                      Database::Open::create);
+    ui_.client = options_.client;
+    ui_.protocol = options_.protocol;
+    if (!ui_.client.empty()) {
+        try {
+            ui_.client = db_->client(ui_.client).name;
+        } catch (const StoreError& e) {  // no such client, or archived: a usage mistake
+            throw PlanError(e.what());
+        }
+    }
+    if (!ui_.protocol.empty())  // ProtocolError before the window opens
+        protocol::find_protocol(ui_.protocol, protocol::user_protocol_dir(), config_.pacer.custom);
+    // With several clients and none named, the first screen asks who is training.
+    const bool ask_client = ui_.client.empty() && db_->clients().size() > 1;
     init_window();
     if (!options_.no_audio) {
         audio_ = std::make_unique<AudioCues>();
@@ -54,7 +68,9 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     // Sensor: the command line, the settings file, the last strap, else the simulator. A
     // sensor named on the command line that fails stays failed (said in a window); a
     // remembered strap that is not around falls back to the simulator with a notice.
-    if (!options_.sensor.empty()) {
+    if (ask_client) {
+        open_clients();
+    } else if (!options_.sensor.empty()) {
         try_start(options_.sensor);
     } else {
         const std::string remembered =
@@ -74,6 +90,7 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (options_.open == "sessions") open_sessions();
     if (options_.open == "progress") open_progress();
     if (options_.open == "journal-list") open_journal_list();
+    if (options_.open == "clients") open_clients();
 }
 
 TrainerApp::~TrainerApp() {
@@ -186,6 +203,10 @@ SessionPlan TrainerApp::plan_for(const std::string& spec) const {
     plan.recent_s = kTachogramS;
     plan.baseline = options_.baseline.empty() ? "new" : options_.baseline;
     if (db_) plan.db_path = db_->path();
+    if (!ui_.client.empty()) plan.client = ui_.client;
+    plan.patterns = config_.pacer.custom;
+    plan.adapt = config_.pacer.adapt;
+    plan.pattern_given = !options_.pattern.empty();
     return plan;
 }
 
@@ -198,6 +219,9 @@ bool TrainerApp::try_start(const std::string& spec) {
             plan.pacer = PacerSetup{current_pattern(), config_.pacer.adapt};
             if (options_.no_adapt) plan.pacer->adapt.enabled = false;
         }
+        if (!ui_.protocol.empty())
+            plan.protocol = protocol::find_protocol(ui_.protocol, protocol::user_protocol_dir(),
+                                                    config_.pacer.custom);
         auto run = std::make_unique<Running>();
         run->session = std::make_unique<TrainingSession>(plan, registry_);
         run->session->callbacks.on_warning = [](const std::string& w) {
@@ -209,7 +233,7 @@ bool TrainerApp::try_start(const std::string& spec) {
     } catch (const PlanError& e) {
         ui_.error = e.what();
         return false;
-    } catch (const std::exception& e) {  // SensorError, StoreError, ConfigError
+    } catch (const std::exception& e) {  // SensorError, StoreError, ConfigError, ProtocolError
         ui_.error = "Could not start " + spec + ": " + e.what();
         std::cerr << "steady: " << ui_.error << "\n";
         return false;
@@ -290,7 +314,12 @@ pacer::Pattern TrainerApp::current_pattern() const {
 // Controller --------------------------------------------------------------------------------
 
 void TrainerApp::toggle_pause() {
-    if (running_) running_->session->set_pacer_paused(!pacer_paused());
+    if (!running_) return;
+    const auto v = running_->session->view();
+    if (v->protocol)  // the step clock and its pacer pause together
+        running_->session->set_protocol_paused(!v->protocol->paused);
+    else
+        running_->session->set_pacer_paused(!pacer_paused());
 }
 
 void TrainerApp::mark_trigger() {
@@ -397,9 +426,64 @@ void TrainerApp::open_past(std::int64_t id) {
 void TrainerApp::open_progress() {
     try {
         UiState::ProgressData d;
-        d.days = session_days(*db_, db_->default_client());
+        d.days = session_days(*db_,
+                              ui_.client.empty() ? db_->default_client() : db_->client(ui_.client));
         d.summary = recovery::progress(d.days);
         ui_.progress = std::move(d);
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
+}
+
+void TrainerApp::open_clients() {
+    try {
+        ui_.clients = db_->clients();
+        ui_.protocols =
+            protocol::load_protocols(protocol::user_protocol_dir(), config_.pacer.custom);
+        ui_.clients_open = true;
+    } catch (const std::exception& e) {  // StoreError, ProtocolError
+        ui_.error = e.what();
+    }
+}
+
+void TrainerApp::add_client(const std::string& name) {
+    try {
+        db_->add_client(name, "");
+        ui_.clients = db_->clients();
+    } catch (const StoreError& e) {
+        ui_.notice = e.what();
+    }
+}
+
+void TrainerApp::start_for(const std::string& client, const std::string& protocol) {
+    ui_.client = client;
+    ui_.protocol = protocol;
+    ui_.clients_open = false;
+    start_session(options_.sensor.empty()
+                      ? config_.sensor.value_or(
+                            config_.window.last_sensor.value_or(std::string(kFallbackSensor)))
+                      : options_.sensor);
+}
+
+void TrainerApp::next_step() {
+    if (running_) running_->session->next_step();
+}
+
+void TrainerApp::repeat_step() {
+    if (running_) running_->session->repeat_step();
+}
+
+void TrainerApp::extend_step(double seconds) {
+    if (running_) running_->session->extend_step(seconds);
+}
+
+void TrainerApp::confirm_resonance(const std::string& client, double bpm) {
+    try {
+        Client c = db_->client(client);
+        c.settings.resonance_bpm = bpm;
+        db_->set_client_settings(c, c.settings);
+        ui_.notice = fmt("Resonance rate %.1f breaths/min stored for ", bpm) + client +
+                     "; the resonance pattern now paces at it.";
     } catch (const StoreError& e) {
         ui_.error = e.what();
     }

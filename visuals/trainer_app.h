@@ -57,6 +57,7 @@ class TrainerApp final : public Controller {
     bool journal_open() const { return ui_.journal.open; }
     bool summary_open() const { return ui_.summary.has_value(); }
     bool error_open() const { return !ui_.error.empty(); }
+    bool clients_open() const { return ui_.clients_open; }
     double session_time() const;
     std::vector<Event> events() const;
     std::shared_ptr<const SessionView> session_view() const;
@@ -84,6 +85,13 @@ class TrainerApp final : public Controller {
     void open_progress() override;
     void settings_changed() override;
     void audio_changed() override;
+    void open_clients() override;
+    void add_client(const std::string& name) override;
+    void start_for(const std::string& client, const std::string& protocol) override;
+    void next_step() override;
+    void repeat_step() override;
+    void extend_step(double seconds) override;
+    void confirm_resonance(const std::string& client, double bpm) override;
 
   private:
     struct Running {

@@ -72,6 +72,13 @@ struct UiState {
     // Arousal for the colour, smoothed over session time (not frames): time constant kColourS.
     float colour_level = 0;
     double colour_at_s = -1;
+    // Clinician mode: who the sessions are for, and the protocol the next one runs.
+    std::string client;         // empty: the database's default client
+    std::string protocol;       // empty: free training
+    bool clients_open = false;  // the client picker (the first screen with several clients)
+    std::vector<Client> clients;
+    std::vector<protocol::Protocol> protocols;
+    char new_client[65] = {};
     std::string notice;  // a line under the top bar
     std::string error;   // shown in its own window until dismissed (a sensor that failed)
     std::optional<ShownSummary> summary;
@@ -114,6 +121,15 @@ class Controller {
     virtual void open_past(std::int64_t id) = 0;  // shows its summary
     virtual void open_progress() = 0;
     virtual void settings_changed() = 0;  // saves the settings file
+    // Clinician mode.
+    virtual void open_clients() = 0;  // loads clients and protocols for the picker
+    virtual void add_client(const std::string& name) = 0;
+    // Starts a session for `client` running `protocol` (empty: free training).
+    virtual void start_for(const std::string& client, const std::string& protocol) = 0;
+    virtual void next_step() = 0;
+    virtual void repeat_step() = 0;
+    virtual void extend_step(double seconds) = 0;
+    virtual void confirm_resonance(const std::string& client, double bpm) = 0;
     virtual void audio_changed() = 0;
 };
 
@@ -155,6 +171,11 @@ void draw_sessions(Frame& f);
 void draw_error(Frame& f);
 void draw_progress(Frame& f);
 void draw_journal_list(Frame& f);
+void draw_clients(Frame& f);         // the client and protocol picker
+void draw_protocol_panel(Frame& f);  // the clinician's steps and controls
+void draw_step_text(Frame& f, const ImVec2& pos, const ImVec2& size);  // a step without pacer
+void draw_step_table(const SessionSummary& s);  // per-step statistics, in the summary
+void draw_rf_result(Frame& f, const RfResultEvent& rf, const std::string& client);
 
 // Small shared widgets (widgets.cpp).
 std::string fmt(const char* f, double v);

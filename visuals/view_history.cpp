@@ -33,7 +33,7 @@ void draw_summary(Frame& f) {
     const SessionSummary& s = sh.summary;
     const float em = ImGui::GetFontSize();
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({em * 36, 0});
+    ImGui::SetNextWindowSize({s.steps.empty() ? em * 36 : em * 66, 0});
     bool open = true;
     const std::string title = "Session " + std::to_string(sh.session.id) + "###summary";
     ImGui::Begin(title.c_str(), &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize);
@@ -66,6 +66,18 @@ void draw_summary(Frame& f) {
         row("Beats", std::to_string(s.beats) + fmt(" (%.1f %% set aside)", s.artifacts_pct));
         ImGui::EndTable();
     }
+    if (!s.steps.empty()) {
+        ImGui::Separator();
+        for (const Event& e : sh.events)
+            if (const auto* p = e.as<ProtocolEvent>())
+                ImGui::Text("Protocol %s, step by step", p->name.c_str());
+        draw_step_table(s);
+    }
+    for (const Event& e : sh.events)
+        if (const auto* rf = e.as<RfResultEvent>()) {
+            ImGui::Separator();
+            draw_rf_result(f, *rf, sh.session.client);
+        }
     bool header = false;
     for (const Event& e : sh.events) {
         const auto* n = e.as<JournalEvent>();

@@ -55,6 +55,7 @@ void draw_window(Frame& f) {
         ImGui::SetNextWindowPos({origin.x, origin.y + bar_h});
         ImGui::SetNextWindowSize({side_w, size.y - bar_h - tacho_h});
         ImGui::Begin("##left", nullptr, kFixed);
+        draw_protocol_panel(f);
         draw_left_panels(f);
         ImGui::End();
         ImGui::SetNextWindowPos({origin.x + size.x - side_w, origin.y + bar_h});
@@ -84,6 +85,7 @@ void draw_window(Frame& f) {
     draw_progress(f);
     draw_journal_list(f);
     draw_summary(f);
+    draw_clients(f);
     draw_error(f);
 }
 
@@ -106,18 +108,24 @@ void draw_top_bar(Frame& f) {
     }
     ImGui::SameLine();
     ImGui::TextDisabled("%s", v ? v->sensor.name.c_str() : "no session");
+    if (v && !v->client.empty() && v->client != Database::kDefaultClient) {
+        ImGui::SameLine();
+        ImGui::Text("| %s", v->client.c_str());
+    }
     if (v && f.snap.sensor.state != SensorState::connected) {  // reconnecting...: say so here
         ImGui::SameLine();
         ImGui::TextColored(kActivated, "%s", to_string(f.snap.sensor.state));
     }
 
-    const bool paused = f.pace && f.pace->paused;
+    const bool protocol = v && v->protocol;
+    const bool paused = protocol ? v->protocol->paused : f.pace && f.pace->paused;
     const char* pause = paused ? "Resume (Space)" : "Pause (Space)";
     const char* end = v ? "End session" : "New session";
-    const float w = buttons_width({pause, "Mark trigger (T)", "Focus (Z)", "Sensor...", "Sessions",
-                                   "Journal", "Progress", "Settings", end});
+    const float w =
+        buttons_width({pause, "Mark trigger (T)", "Focus (Z)", "Sensor...", "Clients...",
+                       "Sessions", "Journal", "Progress", "Settings", end});
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w));
-    ImGui::BeginDisabled(!f.pace);
+    ImGui::BeginDisabled(!f.pace && !protocol);
     if (ImGui::Button(pause)) f.ctl.toggle_pause();
     ImGui::EndDisabled();
     ImGui::SameLine();
@@ -131,6 +139,8 @@ void draw_top_bar(Frame& f) {
     ImGui::SameLine();
     if (ImGui::Button("Sensor...")) f.ui.picker_open = true;
     ImGui::SameLine();
+    if (ImGui::Button("Clients...")) f.ctl.open_clients();
+    ImGui::SameLine();
     if (ImGui::Button("Sessions")) f.ctl.open_sessions();
     ImGui::SameLine();
     if (ImGui::Button("Journal")) f.ctl.open_journal_list();
@@ -142,6 +152,8 @@ void draw_top_bar(Frame& f) {
     if (ImGui::Button(end)) {
         if (v)
             f.ctl.end_session();
+        else if (f.ui.clients.size() > 1)  // clinician mode: whose, and which protocol
+            f.ctl.open_clients();
         else
             f.ctl.start_session(f.config.window.last_sensor.value_or("sim:paced"));
     }

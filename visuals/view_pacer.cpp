@@ -1,5 +1,6 @@
 // The breathing visual: a disc that grows on the inhale, holds with a countdown ring and shrinks
 // on the exhale, the count in large type and the phase in words, coloured by arousal.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
@@ -38,6 +39,20 @@ void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large) {
     if (f.simulated())
         centered_text(dl, f.fonts.body, {c.x, pos.y + f.fonts.body->FontSize}, u32(kActivated),
                       "Simulated heart data");
+    if (f.view->protocol) {
+        const ProtocolProgress& pr = *f.view->protocol;
+        if (!f.pace || pr.done()) {  // a step without a pacer: what the client reads
+            draw_step_text(f, pos, size);
+            return;
+        }
+        // The step above the pacer: where the run stands.
+        const double left = std::max(0.0, pr.step_end_s - std::max(f.t_s, pr.step_start_s));
+        const std::string line = "Step " + std::to_string(pr.index + 1) + " of " +
+                                 std::to_string(pr.protocol->steps.size()) + ": " +
+                                 pr.step()->name + "   " + clock_text(left) + " left";
+        centered_text(dl, f.fonts.body, {c.x, pos.y + f.fonts.body->FontSize * 2.3f}, u32(kText),
+                      line.c_str());
+    }
     if (!f.pace) {  // --no-pacer: the heart rate, large, instead
         const std::string hr = f.snap.hr_bpm ? fmt("%.0f", *f.snap.hr_bpm) : "--";
         centered_text(dl, f.fonts.count, c, u32(kText), hr.c_str());

@@ -56,7 +56,10 @@ void draw_tachogram(Frame& f, const ImVec2& pos0, const ImVec2& size) {
     // one rectangle (no seams between samples).
     if (f.view && f.view->pacer) {
         const pacer::Schedule& sched = *f.view->pacer;
+        // Nothing before the pacer began (a protocol step starts its own mid-session).
+        const double began = sched.empty() ? 0.0 : sched.segments().front().start_s;
         const auto alpha_at = [&](double t) {
+            if (t < began) return 0.0f;
             const pacer::Point p = sched.at(t);
             return p.phase == pacer::Phase::inhale ? 0.30f
                    : p.phase == pacer::Phase::hold ? 0.12f

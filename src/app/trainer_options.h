@@ -21,6 +21,8 @@ struct TrainerOptions {
     std::string db;
     std::string config;
     std::string baseline;  // empty or new: measure it; last, or a session id
+    std::string client;    // empty: the only client, else a picker asks who
+    std::string protocol;  // a protocol to run (clinician mode); empty: free training
     bool no_pacer = false;
     bool no_adapt = false;
     bool no_audio = false;

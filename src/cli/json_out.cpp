@@ -37,7 +37,7 @@ std::optional<double> round_by_key(const std::string& key, double v) {
         key == "arousal" || key == "phase_progress" || key == "smoothness" || key == "r2" ||
         key == "score" || key == "coherence_ratio_mean")
         return to_significant(v, 3);
-    if (ends_with(key, "_per_hz")) return to_significant(v, 4);
+    if (ends_with(key, "_per_hz")) return to_decimals(v, 0);
     if (ends_with(key, "_deg")) return to_decimals(v, 1);
     if (key == "t_s" || ends_with(key, "_s")) return to_decimals(v, 3);
     if (ends_with(key, "_bpm") || ends_with(key, "_ms") || ends_with(key, "_ms2"))

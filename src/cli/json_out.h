@@ -18,8 +18,8 @@ namespace steady::cli {
 // rr_ms exact as the sensor gave it; times (t_s, *_s) to 0.001 s; rates (*_bpm) and ms metrics
 // (*_ms, *_ms2) to 0.1; percentages (*_pct) to 0.01; ratios, levels and scores
 // (coherence_ratio, coherence_score, lf_hf, level, arousal, phase_progress, smoothness) to 3
-// significant figures (also score, coherence_ratio_mean); *_deg to 0.1; *_per_hz to 4
-// significant figures. Integers are left alone.
+// significant figures (also score, coherence_ratio_mean); *_deg to 0.1; *_per_hz to 1.
+// Integers are left alone.
 void round_numbers(nlohmann::ordered_json& j);
 
 // One per-second line of `record`, rounded.

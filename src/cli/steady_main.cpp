@@ -31,6 +31,11 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
     app.add_option("--baseline", t.baseline,
                    "Resting baseline: new (the first 2 minutes), last (the newest stored one) or "
                    "a session id");
+    app.add_option("--client", t.client,
+                   "Whose session (default: the only client; with several, the window asks)");
+    app.add_option("--protocol", t.protocol,
+                   "Run a scripted protocol (`steady protocols`): demo, stress-profile, "
+                   "rf-assessment, ...");
     app.add_flag("--no-adapt", t.no_adapt, "Keep the pacer's tempo fixed");
     app.add_flag("--no-pacer", t.no_pacer, "Run without the breathing pacer");
     app.add_option("--screenshot", t.screenshot, "Save the window as a PNG at --screenshot-at");
@@ -44,7 +49,7 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
                    "Open a view at start: focus, picker, journal, settings, "
                    "sessions, progress, summary (for screenshots and bug reports)")
         ->check(CLI::IsMember({"focus", "picker", "journal", "journal-list", "settings", "sessions",
-                               "progress", "summary"}));
+                               "progress", "summary", "clients"}));
     app.add_option("--db", t.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
     app.add_option("--config", t.config,
                    "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");

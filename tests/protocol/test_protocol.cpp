@@ -172,7 +172,7 @@ TEST_CASE("protocols: a user's file is found by name, and a bad one stops record
     CHECK(unknown.status == 2);
 }
 
-TEST_CASE("clients: added, listed, renamed, archived; names checked", "[protocol][clients]") {
+TEST_CASE("clients: added, listed, renamed, archived, names checked", "[protocol][clients]") {
     test::TempDir dir;
     const std::string db = " --db " + (dir / "c.db");
     REQUIRE(test::run("clients add alex --note \"Tuesdays\"" + db).status == 0);

@@ -52,8 +52,8 @@ std::vector<Event> one_of_each() {
         {120.0, StepStartEvent{1, "Serial sevens", "stressor", 60.0}},
         {180.0, StepEndEvent{1, "Serial sevens", "stressor", "done"}},
         {1320.5, RfResultEvent{5.5,
-                               {RfRate{6.5, -48.3, 17.2, 10281.7, 383211.4, 0.93, 1, 0.24},
-                                RfRate{5.5, 3.1, 23.5, 13705.2, 546672.9, 0.98, 2, 0.89}},
+                               {RfRate{6.5, -48.3, 17.2, 10281.7, 383211.0, 0.93, 1, 0.24},
+                                RfRate{5.5, 3.1, 23.5, 13705.2, 546673.0, 0.98, 2, 0.89}},
                                "the rule"}},
     };
 }

@@ -239,3 +239,53 @@ TEST_CASE("a sensor that fails to start says so in a window, and the Sessions li
     REQUIRE(app.step());
     CHECK(app.summary_open());
 }
+
+TEST_CASE("with several clients the window first asks who, then runs their protocol",
+          "[gui][protocol]") {
+    test::TempDir dir;
+    {
+        Database db(dir / "s.db", Database::Open::create);
+        db.add_client("alex", "");
+        db.add_client("sam", "");
+    }
+    TrainerOptions o;
+    o.speed = 40;
+    o.db = dir / "s.db";
+    o.no_audio = true;
+    ui::TrainerApp app(o, sensor_registry());
+    REQUIRE(app.step());
+    CHECK(app.clients_open());  // no session before the clinician chooses
+    CHECK(app.session_id() == 0);
+    app.start_for("sam", "demo");
+    REQUIRE(app.step());
+    CHECK_FALSE(app.clients_open());
+    while (app.session_time() < 20) {
+        REQUIRE(app.step());
+        SDL_Delay(5);
+    }
+    auto v = app.session_view();
+    REQUIRE(v->protocol);
+    CHECK(v->client == "sam");
+    CHECK(v->protocol->index == 0);
+    CHECK_FALSE(v->pacer);  // the resting baseline runs without a pacer
+    app.next_step();        // the clinician's "Next step"
+    while (app.session_time() < 30) {
+        REQUIRE(app.step());
+        SDL_Delay(5);
+    }
+    v = app.session_view();
+    CHECK(v->protocol->index == 1);
+    press(SDLK_SPACE);  // Space pauses the step clock in a protocol run
+    for (int i = 0; i < 5; ++i) {
+        REQUIRE(app.step());
+        SDL_Delay(10);
+    }
+    CHECK(app.session_view()->protocol->paused);
+    app.end_session();
+    CHECK(app.summary_open());
+    Database db(dir / "s.db", Database::Open::existing);
+    const auto sessions = db.list("sam");
+    REQUIRE(sessions.size() == 1);
+    CHECK(db.summary(sessions[0].id).steps.size() == 2);
+    CHECK(db.list("alex").empty());
+}
