@@ -60,6 +60,7 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     // With several clients and none named, the first screen asks who is training.
     const bool ask_client = ui_.client.empty() && db_->clients().size() > 1;
     init_window();
+    opened_ms_ = SDL_GetTicks64();
     if (!options_.no_audio) {
         audio_ = std::make_unique<AudioCues>();
         audio_->set_volume(static_cast<float>(config_.window.volume));
@@ -620,6 +621,9 @@ bool TrainerApp::step() {
     if (std::abs(want_scale - applied_scale_) > 1e-3f) load_fonts(want_scale);
 
     double t = session_time();
+    // No session yet (the client picker waits for a choice): the window's own time, so
+    // --exit-after still ends it.
+    if (!running_ && !last_view_) t = static_cast<double>(SDL_GetTicks64() - opened_ms_) / 1000.0;
     // The screenshot draws exactly the asked moment, on the third frame from reaching it (a new
     // ImGui window sizes itself on its first frame and shows on the next).
     const bool shooting = !options_.screenshot.empty() && !screenshot_done_ &&

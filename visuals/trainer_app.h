@@ -129,6 +129,7 @@ class TrainerApp final : public Controller {
     long last_cycle_ = -1;
     bool screenshot_done_ = false;
     int shoot_frames_ = 0;
+    Uint64 opened_ms_ = 0;  // SDL ticks when the window opened
     FrameStats stats_;
 };
 

@@ -15,11 +15,17 @@ bool OnlineScreen::accept(double rr_ms) {
         const auto n = static_cast<std::ptrdiff_t>(history_.size());
         std::nth_element(v.begin(), v.begin() + n / 2, v.begin() + n);
         const double median = v[static_cast<std::size_t>(n / 2)];
-        ok = std::abs(rr_ms - median) <= kRelativeLimit * median;
+        const double off = std::abs(rr_ms - median);
+        ok = off <= kRelativeLimit * median ||
+             (previous_ > 0 && std::abs(rr_ms - previous_) <= kStepLimit * previous_ &&
+              off <= kFollowLimit * median);
+        if (previous_ > 0 && std::abs(rr_ms - previous_) > kJumpLimit * previous_) ok = false;
     }
     if (!ok && ++rejected_in_row_ < kResetAfter) return false;
+    if (!ok) previous_ = 0;
     if (!ok) history_.clear();  // a new rhythm: follow it
     rejected_in_row_ = 0;
+    previous_ = rr_ms;
     history_.push_back(rr_ms);
     if (history_.size() > kHistory) history_.pop_front();
     return ok;

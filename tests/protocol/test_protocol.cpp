@@ -405,3 +405,28 @@ TEST_CASE("the resonance assessment runs headless and --accept-rf stores the rat
     // --accept-rf needs an assessment.
     CHECK(test::run("record --accept-rf --duration 5" + db).status == 2);
 }
+
+TEST_CASE("a scenario shorter than the protocol keeps its person going to the protocol's end",
+          "[protocol][run]") {
+    test::TempDir dir;
+    { std::ofstream(dir / "short.toml") << "name = \"short\"\nduration_s = 30\n"; }
+    const test::Run r = test::run("record --sensor sim:" + (dir / "short.toml") +
+                                  " --protocol demo --speed 500 --db " + (dir / "p.db"));
+    REQUIRE(r.status == 0);
+    int seconds = 0;
+    for (const Json& l : json_lines(r.out)) seconds += !l.contains("event");
+    CHECK(seconds == 720);
+    CHECK(r.err.find("12:00 (the protocol's length)") != std::string::npos);
+    // --duration still ends it first.
+    const test::Run d =
+        test::run("record --protocol demo --duration 100 --speed 500 --db " + (dir / "p.db"));
+    REQUIRE(d.status == 0);
+    seconds = 0;
+    std::string last_end;
+    for (const Json& l : json_lines(d.out)) {
+        seconds += !l.contains("event");
+        if (l.value("event", "") == "step_end") last_end = l["reason"];
+    }
+    CHECK(seconds == 100);
+    CHECK(last_end == "ended");
+}
