@@ -6,6 +6,7 @@
 #include "hrv/coherence.h"
 #include "recovery/series.h"
 #include "sensor/sensor.h"
+#include "session/episode_json.h"
 #include "session/json_values.h"
 
 namespace steady::protocol {
@@ -13,16 +14,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 constexpr std::uint32_t kRejected = kBeatSuspectedArtifact | kBeatContactLost;
-
-Json recovery_json(const recovery::Recovery& r) {
-    return {{"model", r.model},
-            {"t50_s", r.t50_s},
-            {"t90_s", r.t90_s},
-            {"tau_s", r.tau_s},
-            {"level_bpm", r.level},
-            {"level_above_baseline_bpm", json_or_null(r.level_vs_baseline)},
-            {"r2", r.r2}};
-}
 
 }  // namespace
 
@@ -148,7 +139,7 @@ Json step_json(const StepStats& s) {
     stats["resp_rate_bpm"] = json_or_null(s.resp_rate_bpm);
     if (s.kind == "stressor") stats["reactivity_bpm"] = json_or_null(s.reactivity_bpm);
     if (s.kind == "recovery") {
-        stats["hr_recovery"] = s.hr_recovery ? recovery_json(*s.hr_recovery) : Json();
+        stats["hr_recovery"] = recovery_json(s.hr_recovery, true);
         stats["hr_recovery_reason"] = s.hr_recovery ? Json() : Json(s.hr_recovery_reason);
     }
     stats["too_short"] = s.too_short;
@@ -177,17 +168,8 @@ StepStats step_from_json(const nlohmann::json& j) {
     s.coherence_high_s = st.at("coherence_high_s").get<double>();
     s.resp_rate_bpm = optional_number(st, "resp_rate_bpm");
     s.reactivity_bpm = optional_number(st, "reactivity_bpm");
-    if (const auto it = st.find("hr_recovery"); it != st.end() && it->is_object()) {
-        recovery::Recovery r;
-        r.model = it->at("model").get<std::string>();
-        r.t50_s = it->at("t50_s").get<double>();
-        r.t90_s = it->at("t90_s").get<double>();
-        r.tau_s = it->at("tau_s").get<double>();
-        r.level = it->at("level_bpm").get<double>();
-        r.level_vs_baseline = optional_number(*it, "level_above_baseline_bpm");
-        r.r2 = it->at("r2").get<double>();
-        s.hr_recovery = r;
-    }
+    if (const auto it = st.find("hr_recovery"); it != st.end())
+        s.hr_recovery = recovery_from_json(*it, true);
     if (const auto it = st.find("hr_recovery_reason"); it != st.end() && it->is_string())
         s.hr_recovery_reason = it->get<std::string>();
     s.too_short = st.at("too_short").get<std::vector<std::string>>();

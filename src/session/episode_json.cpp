@@ -17,6 +17,8 @@ double get_num(const nlohmann::json& j, const char* k) {
     return optional_number(j, k).value_or(std::nan(""));
 }
 
+}  // namespace
+
 Json recovery_json(const std::optional<recovery::Recovery>& r, bool hr) {
     if (!r) return nullptr;
     Json j{{"model", r->model}, {"t50_s", r->t50_s}, {"t90_s", r->t90_s}, {"tau_s", r->tau_s}};
@@ -27,7 +29,7 @@ Json recovery_json(const std::optional<recovery::Recovery>& r, bool hr) {
     return j;
 }
 
-std::optional<recovery::Recovery> recovery_from(const nlohmann::json& j, bool hr) {
+std::optional<recovery::Recovery> recovery_from_json(const nlohmann::json& j, bool hr) {
     if (j.is_null()) return std::nullopt;
     recovery::Recovery r;
     r.model = j.at("model").get<std::string>();
@@ -40,8 +42,6 @@ std::optional<recovery::Recovery> recovery_from(const nlohmann::json& j, bool hr
     r.r2 = j.at("r2").get<double>();
     return r;
 }
-
-}  // namespace
 
 Json episode_json(const recovery::Episode& e) {
     Json j;
@@ -79,9 +79,9 @@ recovery::Episode episode_from_json(const nlohmann::json& j) {
     e.peak_hr_bpm = get_num(j, "peak_hr_bpm");
     e.peak_s = j.at("peak_s").get<double>();
     e.rise_bpm = get_num(j, "rise_bpm");
-    e.hr = recovery_from(j.at("hr_recovery"), true);
+    e.hr = recovery_from_json(j.at("hr_recovery"), true);
     if (!e.hr) e.hr_reason = j.at("hr_recovery_reason").get<std::string>();
-    e.rmssd = recovery_from(j.at("rmssd_recovery"), false);
+    e.rmssd = recovery_from_json(j.at("rmssd_recovery"), false);
     if (!e.rmssd) e.rmssd_reason = j.at("rmssd_recovery_reason").get<std::string>();
     e.back_to_baseline_s = optional_number(j, "back_to_baseline_s");
     e.censored = j.at("censored").get<bool>();

@@ -341,18 +341,24 @@ void TrainingSession::add_journal(JournalEvent note) {
     post([this, note = std::move(note)](double t) { add_event(t, note); });
 }
 
+void TrainingSession::pause_pacer(double t_s, bool paused) {
+    if (pacer_) {
+        if (paused)
+            pacer_->pause(t_s);
+        else
+            pacer_->resume(t_s);
+        publish_pacer();
+    }
+    if (paused)
+        add_event(t_s, PausedEvent{});
+    else
+        add_event(t_s, ResumedEvent{});
+}
+
 void TrainingSession::set_pacer_paused(bool paused) {
     post([this, paused](double t) {
         if (!pacer_ || paused == pacer_->schedule().paused_at(t)) return;
-        if (paused)
-            pacer_->pause(t);
-        else
-            pacer_->resume(t);
-        publish_pacer();
-        if (paused)
-            add_event(t, PausedEvent{});
-        else
-            add_event(t, ResumedEvent{});
+        pause_pacer(t, paused);
     });
 }
 
@@ -518,7 +524,10 @@ void TrainingSession::repeat_step() {
     post([this](double t) {
         if (!plan_.protocol || run_.index < 0 || run_.done()) return;
         finish_step(t, "repeat");
-        run_.paused = false;
+        if (run_.paused) {  // starting again resumes
+            run_.paused = false;
+            add_event(t, ResumedEvent{});
+        }
         start_step(run_.index, t);
     });
 }
@@ -536,27 +545,11 @@ void TrainingSession::set_protocol_paused(bool paused) {
     post([this, paused](double t) {
         if (!plan_.protocol || run_.index < 0 || run_.done() || paused == run_.paused) return;
         run_.paused = paused;
-        if (paused) {
-            paused_at_s_ = t;
-        } else {
-            run_.step_end_s += t - paused_at_s_;
-            const std::lock_guard lock(stress_->mutex);
-            if (!stress_->spans.empty() && stress_->spans.back().second == kForever &&
-                plan_.protocol->steps[static_cast<std::size_t>(run_.index)].kind !=
-                    protocol::StepKind::stressor)
-                stress_->spans.back().second = t;
-        }
-        if (pacer_) {
-            if (paused)
-                pacer_->pause(t);
-            else
-                pacer_->resume(t);
-            publish_pacer();
-        }
         if (paused)
-            add_event(t, PausedEvent{});
+            paused_at_s_ = t;
         else
-            add_event(t, ResumedEvent{});
+            run_.step_end_s += t - paused_at_s_;  // the pause does not count
+        pause_pacer(t, paused);
         recompute_end();
         publish_progress();
     });

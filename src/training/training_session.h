@@ -164,6 +164,7 @@ class TrainingSession {
     void publish_progress();
     void finish_assessment(double t_s);
     void add_pacer_start(double t_s);
+    void pause_pacer(double t_s, bool paused);  // pauses or resumes, with its event
 
     SessionPlan plan_;
     std::unique_ptr<Database> db_;
