@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/quoted.h"
 #include "drivers/sim/model.h"
 
 namespace steady::sim {
@@ -56,7 +57,23 @@ Scenario noisy() {
 
 [[noreturn]] void fail(const std::string& source, const std::string& where,
                        const std::string& why) {
-    throw SensorError("scenario " + source + ": " + where + ": " + why);
+    throw SensorSpecError("scenario " + source + ": " + where + ": " + cut(why));
+}
+
+std::string plain(double v) {  // 500, -60, 0.55, 1e+300
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+std::string text_of(const toml::table& t, const char* key, const std::string& fallback,
+                    const std::string& source) {
+    const toml::node* n = t.get(key);
+    if (!n) return fallback;
+    if (!n->is_string())
+        fail(source, std::string(key) + " (line " + std::to_string(n->source().begin.line) + ")",
+             "must be a string in quotes");
+    return *n->value<std::string>();
 }
 
 // Reads number `key` from `t` into `out` if present, checking [lo, hi]; unknown keys are errors.
@@ -64,25 +81,23 @@ void number(const toml::table& t, const std::string& key, double& out, double lo
             const std::string& source, const std::string& section) {
     const toml::node* n = t.get(key);
     if (!n) return;
-    const auto v = n->value<double>();
     const std::string where =
         section + key + " (line " + std::to_string(n->source().begin.line) + ")";
-    if (!v) fail(source, where, "is not a number");
-    if (!(*v >= lo && *v <= hi))
-        fail(source, where,
-             "is " + std::to_string(*v) + ", outside " + std::to_string(lo) + ".." +
-                 std::to_string(hi));
-    out = *v;
+    if (!n->is_number()) fail(source, where, "is not a number");
+    const double v = *n->value<double>();
+    if (!(v >= lo && v <= hi))
+        fail(source, where, "is " + plain(v) + ", outside " + plain(lo) + ".." + plain(hi));
+    out = v;
 }
 
 void only_keys(const toml::table& t, std::initializer_list<std::string_view> keys,
                const std::string& source, const std::string& section) {
     for (const auto& [k, node] : t) {
         if (std::find(keys.begin(), keys.end(), k.str()) == keys.end())
-            fail(source,
-                 section + std::string(k.str()) + " (line " +
-                     std::to_string(node.source().begin.line) + ")",
-                 "unknown key");
+            fail(
+                source,
+                section + cut(k.str()) + " (line " + std::to_string(node.source().begin.line) + ")",
+                "unknown key");
     }
 }
 
@@ -100,9 +115,9 @@ Scenario load_scenario(const std::string& name_or_file) {
     const std::filesystem::path path(name_or_file);
     std::error_code ec;
     if (path.extension() != ".toml" || !std::filesystem::is_regular_file(path, ec)) {
-        throw SensorError("sim: \"" + name_or_file +
-                          "\" is neither a scenario (calm, paced, trigger-recovery, noisy) nor a "
-                          "readable .toml scenario file");
+        throw SensorSpecError("sim: " + echo_quoted(name_or_file) +
+                              " is neither a scenario (calm, paced, trigger-recovery, noisy) nor a "
+                              "readable .toml scenario file");
     }
     std::ifstream in(path);
     std::stringstream text;
@@ -121,8 +136,8 @@ Scenario parse_scenario_toml(const std::string& text, const std::string& source)
               {"name", "description", "duration_s", "follows_pacer", "person", "trigger", "pacing"},
               source, "");
     Scenario s;
-    s.name = root["name"].value_or(std::string("custom"));
-    s.description = root["description"].value_or(std::string());
+    s.name = text_of(root, "name", "custom", source);
+    s.description = text_of(root, "description", "", source);
     if (root.contains("duration_s")) {  // optional: without it the person runs until stopped
         double d = 0;
         number(root, "duration_s", d, 1, 7 * 86400, source, "");
@@ -157,9 +172,12 @@ Scenario parse_scenario_toml(const std::string& text, const std::string& source)
         number(*person, "missed_per_min", p.missed_per_min, 0, 30, source, sec);
         number(*person, "dropouts_per_hour", p.dropouts_per_hour, 0, 600, source, sec);
         number(*person, "dropout_s", p.dropout_s, 0.5, 600, source, sec);
-        double seed = static_cast<double>(p.seed);
-        number(*person, "seed", seed, 0, 9e15, source, sec);
-        p.seed = static_cast<std::uint64_t>(seed);
+        if (const toml::node* n = person->get("seed")) {
+            if (!n->is_integer() || *n->value<std::int64_t>() < 0)
+                fail(source, sec + "seed (line " + std::to_string(n->source().begin.line) + ")",
+                     "must be a whole number, 0 or more");
+            p.seed = static_cast<std::uint64_t>(*n->value<std::int64_t>());
+        }
     } else if (root.contains("person")) {
         fail(source, "person", "must be a table ([person])");
     }

@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "app/quoted.h"
+
 #include <sys/stat.h>
 #include <toml++/toml.h>
 
@@ -13,7 +15,7 @@ namespace steady {
 namespace {
 
 std::string where(const std::string& source, const toml::node& node, const std::string& key) {
-    return source + ": line " + std::to_string(node.source().begin.line) + ": " + key;
+    return source + ": line " + std::to_string(node.source().begin.line) + ": " + cut(key);
 }
 
 std::string need_string(const toml::node& node, const std::string& at) {
@@ -77,8 +79,8 @@ pacer::Pattern parse_custom(const std::string& name, const toml::table& t,
             p.adapt = v == "arousal"     ? pacer::Adapt::arousal
                       : v == "resonance" ? pacer::Adapt::resonance
                       : v == "none"      ? pacer::Adapt::none
-                                         : throw ConfigError(at + ": \"" + v +
-                                                             "\": expected arousal, resonance "
+                                         : throw ConfigError(at + ": " + echo_quoted(v) +
+                                                             ": expected arousal, resonance "
                                                                   "or none");
         } else {
             throw ConfigError(at + ": unknown setting (known: counts, count_s, adapt)");
@@ -118,8 +120,8 @@ void parse_pacer(const toml::table& t, const std::string& source, PacerConfig& p
     }
     if (auto why = pacer::check_adapt(pc.adapt)) throw ConfigError(source + ": [pacer]: " + *why);
     if (pc.pattern && !pacer::find_pattern(*pc.pattern, pc.custom))
-        throw ConfigError(source + ": [pacer]: pattern \"" + *pc.pattern +
-                          "\" is not known (known: " + pacer::pattern_names(pc.custom) + ")");
+        throw ConfigError(source + ": [pacer]: pattern " + echo_quoted(*pc.pattern) +
+                          " is not known (known: " + pacer::pattern_names(pc.custom) + ")");
 }
 
 void parse_window(const toml::table& t, const std::string& source, WindowConfig& w) {
@@ -277,8 +279,8 @@ void save_config(const std::string& path, const Config& c) {
 
 pacer::Pattern resolve_pattern(const std::string& name, const PacerConfig& pc) {
     if (auto p = pacer::find_pattern(name, pc.custom)) return *p;
-    throw ConfigError("pattern \"" + name +
-                      "\" is not known (known: " + pacer::pattern_names(pc.custom) + ")");
+    throw ConfigError("pattern " + echo_quoted(name) +
+                      " is not known (known: " + pacer::pattern_names(pc.custom) + ")");
 }
 
 }  // namespace steady

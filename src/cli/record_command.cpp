@@ -81,6 +81,9 @@ int run(RecordOptions o) {
     } catch (const PlanError& e) {
         std::cerr << "steady record: " << e.what() << "\n";
         return 2;
+    } catch (const SensorSpecError& e) {  // a bad scenario file, an unknown transport
+        std::cerr << "steady record: " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {  // SensorError, StoreError
         std::cerr << "steady record: " << e.what() << "\n";
         return 1;

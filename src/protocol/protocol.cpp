@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "app/quoted.h"
+
 namespace steady::protocol {
 namespace {
 
@@ -26,7 +28,7 @@ std::string num(double v) {
 }
 
 std::string at(const std::string& source, const toml::node& node, const std::string& key) {
-    return source + ": line " + std::to_string(node.source().begin.line) + ": " + key;
+    return source + ": line " + std::to_string(node.source().begin.line) + ": " + cut(key);
 }
 
 std::string need_string(const toml::node& node, const std::string& where, bool may_be_empty) {
@@ -68,7 +70,8 @@ Step parse_step(const toml::table& t, const std::string& source, std::size_t ind
         } else if (key == "kind") {
             const std::string v = need_string(node, where, false);
             const auto kind = step_kind(v);
-            if (!kind) throw ProtocolError(where + ": \"" + v + "\" is not one of " + kKinds);
+            if (!kind)
+                throw ProtocolError(where + ": " + echo_quoted(v) + " is not one of " + kKinds);
             s.kind = *kind;
             have_kind = true;
         } else if (key == "duration_s") {
@@ -81,8 +84,8 @@ Step parse_step(const toml::table& t, const std::string& source, std::size_t ind
         } else if (key == "pattern") {
             const std::string v = need_string(node, where, false);
             if (!pacer::find_pattern(v, patterns))
-                throw ProtocolError(where + ": no pattern \"" + v +
-                                    "\" (known: " + pacer::pattern_names(patterns) + ")");
+                throw ProtocolError(where + ": no pattern " + echo_quoted(v) +
+                                    " (known: " + pacer::pattern_names(patterns) + ")");
             pacer.pattern = v;
         } else if (key == "rate_bpm") {
             if (node.is_string()) {
@@ -287,7 +290,7 @@ Protocol find_protocol(const std::string& name, const std::string& dir,
         if (p.name == name) return p;
         known += (known.empty() ? "" : ", ") + p.name;
     }
-    throw ProtocolError("no protocol \"" + name + "\" (known: " + known +
+    throw ProtocolError("no protocol " + echo_quoted(name) + " (known: " + known +
                         "; or give a .toml file)");
 }
 

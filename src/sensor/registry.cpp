@@ -28,7 +28,7 @@ SensorSpec parse_sensor_spec(std::string_view spec) {
                                                            ? std::string()
                                                            : std::string(spec.substr(colon + 1))};
     if (out.transport.empty())
-        throw SensorError("sensor \"" + std::string(spec) + "\": no transport before ':'");
+        throw SensorSpecError("sensor \"" + std::string(spec) + "\": no transport before ':'");
     return out;
 }
 
@@ -42,8 +42,8 @@ const SensorDriver& SensorRegistry::driver(std::string_view spec) const {
     for (const SensorDriver& d : drivers_) {
         if (d.transport == parsed.transport) return d;
     }
-    throw SensorError("sensor \"" + std::string(spec) + "\": unknown transport \"" +
-                      parsed.transport + "\"; this build knows " + usage());
+    throw SensorSpecError("sensor \"" + std::string(spec) + "\": unknown transport \"" +
+                          parsed.transport + "\"; this build knows " + usage());
 }
 
 std::unique_ptr<Sensor> SensorRegistry::open(std::string_view spec,

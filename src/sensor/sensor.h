@@ -128,5 +128,11 @@ class SensorError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
+// The spec or its file is wrong (a bad scenario file, an unknown transport): a usage mistake,
+// exit status 2 like a bad settings file, where a sensor that fails is 1.
+class SensorSpecError : public SensorError {
+  public:
+    using SensorError::SensorError;
+};
 
 }  // namespace steady

@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 
 #include "drivers/sim/model.h"
+#include "support/cli_run.h"
 
 using namespace steady;
 
@@ -129,4 +131,29 @@ exhale_s = 5
                Catch::Contains("must be after from_s"));
     CHECK_THAT(fails("name = \n"), Catch::Contains("bad.toml: line 1"));
     CHECK_THAT(fails("[person]\ncompliance = 1.5\n"), Catch::Contains("outside"));
+    // Types are strict, and numbers print plainly (not -60.000000).
+    CHECK(fails("[person]\nhr_bpm = -60\n") ==
+          "scenario bad.toml: person.hr_bpm (line 2): is -60, outside 30..200");
+    CHECK_THAT(fails("name = 5\n"),
+               Catch::Contains("name (line 1)") && Catch::Contains("must be a string"));
+    CHECK_THAT(fails("[person]\nseed = 1.5\n"),
+               Catch::Contains("person.seed (line 2)") && Catch::Contains("whole number"));
+    CHECK_THAT(fails("[person]\nresonance_bpm = 8\n"), Catch::Contains("is 8, outside 4..7"));
+    // A 1 MB key is cut in the message.
+    const std::string huge(1 << 20, 'k');
+    const std::string msg = fails("[person]\n" + huge + " = 1\n");
+    CHECK(msg.size() < 400);
+    CHECK_THAT(msg, Catch::Contains("(1048576 characters)"));
+}
+
+TEST_CASE("sim: a bad scenario file stops record with exit status 2", "[driver][sim][cli]") {
+    test::TempDir dir;
+    std::ofstream(dir / "bad.toml") << "[person]\nseed = 1.5\n";
+    const test::Run r = test::run("record --sensor sim:" + (dir / "bad.toml") +
+                                  " --duration 5 --db " + (dir / "s.db"));
+    CHECK(r.status == 2);
+    CHECK(r.err.find("person.seed (line 2)") != std::string::npos);
+    const test::Run unknown =
+        test::run("record --sensor warp:9 --duration 5 --db " + (dir / "s.db"));
+    CHECK(unknown.status == 2);
 }

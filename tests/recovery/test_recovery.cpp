@@ -210,3 +210,20 @@ TEST_CASE("settings: a boolean is true or false, never a number", "[config][regr
         CHECK_THROWS_WITH(parse_config(text, "s.toml"), Catch::Contains("must be true or false"));
     CHECK_FALSE(parse_config("[pacer]\nadapt = false\n", "s.toml").pacer.adapt.enabled);
 }
+
+TEST_CASE("settings: a 1 MB value is cut in the message, numbers print plainly",
+          "[config][regression]") {
+    const std::string huge(1 << 20, 'x');
+    try {
+        parse_config("[pacer]\npattern = \"" + huge + "\"\n", "s.toml");
+        FAIL("accepted");
+    } catch (const ConfigError& e) {
+        const std::string msg = e.what();
+        CHECK(msg.size() < 600);
+        CHECK_THAT(msg, Catch::Contains("(1048576 characters)"));
+    }
+    CHECK_THROWS_WITH(parse_config("[window]\nvolume = 500\n", "s.toml"),
+                      Catch::Contains(": 500 is out of range (0 to 1)"));
+    CHECK_THROWS_WITH(parse_config("[window]\nchallenge = 1.5\n", "s.toml"),
+                      Catch::Contains("challenge"));
+}
