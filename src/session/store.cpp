@@ -11,6 +11,8 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "session/episode_json.h"
 #include "session/event_json.h"
@@ -168,8 +170,50 @@ constexpr const char* kMigrations[] = {
     R"sql(
     ALTER TABLE clients ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
     )sql",
+    // 5: the recording process's identity beyond its pid: the host (machine id), the boot and
+    // the process's start time, so neither a reboot nor a reused pid hides an abandoned session,
+    // and another host's live session is never judged.
+    R"sql(
+    ALTER TABLE sessions ADD COLUMN host TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sessions ADD COLUMN boot_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sessions ADD COLUMN proc_start INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 static_assert(std::size(kMigrations) == Database::kSchemaVersion);
+
+std::string first_line(const char* path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+}  // namespace
+
+ProcessIdentity ProcessIdentity::of(std::int64_t pid) {
+    ProcessIdentity id;
+    id.host = first_line("/etc/machine-id");
+    if (id.host.empty()) id.host = first_line("/var/lib/dbus/machine-id");
+    if (id.host.empty()) {
+        char name[256] = {};
+        if (::gethostname(name, sizeof name - 1) == 0) id.host = std::string("host:") + name;
+    }
+    id.boot_id = first_line("/proc/sys/kernel/random/boot_id");
+    id.pid = pid;
+    // Field 22 of /proc/PID/stat, counted after the command name (which may hold spaces and
+    // parentheses: it ends at the last ')').
+    const std::string stat = first_line(("/proc/" + std::to_string(pid) + "/stat").c_str());
+    const auto close = stat.rfind(')');
+    if (close != std::string::npos) {
+        std::istringstream rest(stat.substr(close + 1));
+        std::string field;
+        for (int k = 3; k <= 22 && rest >> field; ++k)
+            if (k == 22) id.start = std::strtoll(field.c_str(), nullptr, 10);
+    }
+    return id;
+}
+
+namespace {
 
 int user_version(sqlite3* db) {
     Statement v(db, "PRAGMA user_version");
@@ -328,12 +372,23 @@ void Database::migrate() {
 void Database::mark_interrupted() {
     std::vector<std::int64_t> abandoned;
     {
-        Statement q(db_, "SELECT id, pid FROM sessions WHERE state = 'recording'");
+        const ProcessIdentity here = ProcessIdentity::of(::getpid());
+        Statement q(db_,
+                    "SELECT id, pid, host, boot_id, proc_start FROM sessions "
+                    "WHERE state = 'recording'");
         while (q.row()) {
             const auto pid = static_cast<pid_t>(q.integer(1));
-            // Still recording in another process? kill(pid, 0) fails with ESRCH once it is gone.
-            if (pid > 0 && pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM)) continue;
-            abandoned.push_back(q.integer(0));
+            const std::string host = q.text(2), boot = q.text(3);
+            const std::int64_t start = q.integer(4);
+            // Another host's session (a shared database) is never judged from here.
+            if (!host.empty() && host != here.host) continue;
+            if (pid == ::getpid() && (boot.empty() || boot == here.boot_id)) continue;
+            bool alive = pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+            // After a reboot no process of the old boot lives; a live pid that started at
+            // another time is a reuse of the number.
+            if (!boot.empty() && boot != here.boot_id) alive = false;
+            if (alive && start > 0 && ProcessIdentity::of(pid).start != start) alive = false;
+            if (!alive) abandoned.push_back(q.integer(0));
         }
     }
     Statement mark(db_,
@@ -692,13 +747,17 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
         exec(db_, "PRAGMA synchronous = NORMAL");
         exec(db_, "PRAGMA foreign_keys = ON");
         Statement ins(db_,
-                      "INSERT INTO sessions (started_at, sensor, state, pid, client_id, challenge) "
-                      "VALUES (?, ?, 'recording', ?, ?, ?)");
+                      "INSERT INTO sessions (started_at, sensor, state, pid, client_id, challenge, "
+                      "host, boot_id, proc_start) VALUES (?, ?, 'recording', ?, ?, ?, ?, ?, ?)");
+        const ProcessIdentity me = ProcessIdentity::of(::getpid());
         ins.bind(1, utc_iso(std::time(nullptr)))
             .bind(2, sensor)
             .bind(3, std::int64_t{::getpid()})
             .bind(4, client_id)
             .bind(5, std::int64_t{challenge})
+            .bind(6, me.host)
+            .bind(7, me.boot_id)
+            .bind(8, me.start)
             .run();
         id_ = sqlite3_last_insert_rowid(db_);
     } catch (const StoreError& e) {

@@ -54,6 +54,18 @@ struct Client {
     ClientSettings settings = {};
 };
 
+// Who records a session: the host (/etc/machine-id), the boot (its boot id), the pid and the
+// process's start time (field 22 of /proc/PID/stat, clock ticks since boot). A session left
+// "recording" is abandoned when its host is this one and its process is gone: another boot, no
+// such pid, or a pid that started at another time (the number was reused).
+struct ProcessIdentity {
+    std::string host;
+    std::string boot_id;
+    std::int64_t pid = 0;
+    std::int64_t start = 0;
+    static ProcessIdentity of(std::int64_t pid);
+};
+
 // One row of the session list.
 struct StoredSession {
     std::int64_t id = 0;
@@ -88,7 +100,7 @@ struct ImportedSession {
 
 class Database {
   public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     static constexpr const char* kDefaultClient = "default";
 
     enum class Open {

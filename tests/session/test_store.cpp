@@ -8,8 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "session/store.h"
 #include "support/cli_run.h"
@@ -239,6 +241,93 @@ TEST_CASE("store: a session whose process died is marked interrupted on the next
     CHECK(list[0].state == "interrupted");
     CHECK(list[0].beats == 30);
     CHECK(list[0].duration_s == Approx(some_beats(30).back().t_s));
+}
+
+TEST_CASE(
+    "store: a reused pid or a reboot never hides an abandoned session, another host's "
+    "is never judged",
+    "[session]") {
+    test::TempDir dir;
+    const std::string path = dir / "s.db";
+    { Database db(path, Database::Open::create); }
+    // A live process that is not the recorder: its pid is alive, its start time known.
+    const pid_t child = fork();
+    if (child == 0) {
+        ::sleep(30);
+        _exit(0);
+    }
+    const ProcessIdentity here = ProcessIdentity::of(::getpid());
+    const ProcessIdentity live = ProcessIdentity::of(child);
+    REQUIRE(live.start > 0);
+    REQUIRE_FALSE(here.host.empty());
+    REQUIRE_FALSE(here.boot_id.empty());
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const auto insert = [&](std::int64_t id, std::int64_t pid, const std::string& host,
+                            const std::string& boot, std::int64_t start) {
+        const std::string sql =
+            "INSERT INTO sessions (id, started_at, sensor, state, pid, client_id, host, "
+            "boot_id, proc_start) VALUES (" +
+            std::to_string(id) + ", '2026-12-01T08:00:00Z', 'sim', 'recording', " +
+            std::to_string(pid) + ", 1, '" + host + "', '" + boot + "', " + std::to_string(start) +
+            ")";
+        REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    };
+    insert(1, child, here.host, here.boot_id, live.start);        // still recording
+    insert(2, child, here.host, here.boot_id, live.start + 1);    // the pid was reused
+    insert(3, child, here.host, "another-boot", live.start);      // recorded before a reboot
+    insert(4, 999999999, "another-host", "another-boot", 12345);  // a room's live session
+    insert(5, 999999999, "", "", 0);                              // schema 4: pid alone
+    sqlite3_close(db);
+    {
+        Database again(path, Database::Open::create);
+        CHECK(again.interrupted_on_open() == 3);
+        std::map<std::int64_t, std::string> state;
+        for (const StoredSession& s : again.list(std::nullopt, false)) state[s.id] = s.state;
+        CHECK(state[1] == "recording");
+        CHECK(state[2] == "interrupted");
+        CHECK(state[3] == "interrupted");
+        CHECK(state[4] == "recording");
+        CHECK(state[5] == "interrupted");
+    }
+    ::kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    // Its recorder gone, session 1 is abandoned too.
+    Database last(path, Database::Open::create);
+    CHECK(last.interrupted_on_open() == 1);
+}
+
+TEST_CASE("store: thirty first opens at once all succeed", "[session]") {
+    test::TempDir dir;
+    const std::string path = dir / "new/s.db";
+    std::vector<pid_t> children;
+    for (int i = 0; i < 30; ++i) {
+        const pid_t c = fork();
+        if (c == 0) {
+            try {
+                Database db(path, Database::Open::create);
+                auto rec = db.begin_recording(db.default_client(), "sim", 1);
+                rec->add_beats(some_beats(20));
+                _exit(rec->finish(20, SessionSummary{}) ? 1 : 0);
+            } catch (...) {
+                _exit(2);
+            }
+        }
+        children.push_back(c);
+    }
+    int failed = 0;
+    for (const pid_t c : children) {
+        int status = 0;
+        waitpid(c, &status, 0);
+        failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    CHECK(failed == 0);
+    Database db(path, Database::Open::existing);
+    CHECK(db.list().size() == 30);
+    CHECK(db.clients().size() == 1);  // one default client, not thirty
+    CHECK(mode_of(dir / "new") == 0700);
+    CHECK(mode_of(path) == 0600);
 }
 
 TEST_CASE("store: a full disk keeps the beats in memory and saves them later", "[session]") {
