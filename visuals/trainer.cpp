@@ -28,6 +28,9 @@ int run_trainer(const TrainerOptions& options, const SensorRegistry& registry) {
     } catch (const protocol::ProtocolError& e) {
         std::cerr << "steady: " << e.what() << "\n";
         return 2;
+    } catch (const SensorSpecError& e) {  // --sensor names no transport or a bad scenario
+        std::cerr << "steady: " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "steady: " << e.what() << "\n";
         return 1;

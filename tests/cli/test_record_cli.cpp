@@ -175,16 +175,17 @@ TEST_CASE("record and sessions: bad input says where and why", "[cli][session]")
     test::Run r = test::run("record --sensor replay:/nonexistent/night.csv" + db);
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Catch::Contains("/nonexistent/night.csv"));
+    // A wrong spec or scenario file is a usage mistake: exit 2, like a bad settings file.
     r = test::run("record --sensor bluetooth" + db);
-    CHECK(r.status == 1);
+    CHECK(r.status == 2);
     CHECK_THAT(r.err,
                Catch::Contains("unknown transport \"bluetooth\"") && Catch::Contains("sim["));
     r = test::run("record --sensor sim:stormy" + db);
-    CHECK(r.status == 1);
+    CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains("stormy") && Catch::Contains("trigger-recovery"));
     std::ofstream(dir / "bad.toml") << "name = \"x\"\n[person]\nhr_bpm = 500\n";
     r = test::run("record --sensor sim:" + (dir / "bad.toml") + db);
-    CHECK(r.status == 1);
+    CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains("person.hr_bpm (line 3)") && Catch::Contains("outside"));
     std::ofstream(dir / "bad.csv") << "t_s,rr_ms\n1,800\n2,abc\n";
     r = test::run("record --sensor replay:" + (dir / "bad.csv") + db);
