@@ -46,6 +46,10 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (!options_.sensor.empty()) TrainingSession::check(plan_for(options_.sensor), registry_);
     db_ = std::make_unique<Database>(options_.db.empty() ? Database::default_path() : options_.db,
                                      Database::Open::create);
+    for (const std::string& n : db_->notices()) {
+        std::cerr << "steady: " << n << "\n";
+        ui_.notice = n;
+    }
     ui_.client = options_.client;
     ui_.protocol = options_.protocol;
     if (!ui_.client.empty()) {

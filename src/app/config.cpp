@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include "app/private_file.h"
 #include "app/quoted.h"
 
 #include <sys/stat.h>
@@ -250,13 +251,12 @@ std::string config_text(const Config& c) {
 void save_config(const std::string& path, const Config& c) {
     if (path.empty()) throw ConfigError("no settings path: set HOME or XDG_CONFIG_HOME");
     const std::filesystem::path p(path);
-    std::error_code ec;
-    if (p.has_parent_path() && !std::filesystem::exists(p.parent_path(), ec)) {
-        std::filesystem::create_directories(p.parent_path(), ec);
-        if (ec)
-            throw ConfigError(p.parent_path().string() +
-                              ": cannot create the settings folder: " + ec.message());
-        ::chmod(p.parent_path().c_str(), 0700);
+    if (p.has_parent_path()) {
+        try {
+            make_private_dirs(p.parent_path().string());  // each made 0700, whatever the umask
+        } catch (const PrivateFileError& e) {
+            throw ConfigError(e.what());
+        }
     }
     const std::string tmp = path + ".tmp";
     {
@@ -270,6 +270,7 @@ void save_config(const std::string& path, const Config& c) {
             throw ConfigError(tmp + ": write failed (disk full?); the old settings are kept");
         }
     }
+    std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
     if (ec) {
         std::remove(tmp.c_str());

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/config.h"
+#include "app/private_file.h"
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
@@ -14,6 +15,8 @@
 
 namespace steady::cli {
 namespace {
+
+using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 
 std::atomic<TrainingSession*> g_session{nullptr};
 extern "C" void on_signal(int) {
@@ -27,6 +30,7 @@ struct RecordOptions {
     double speed = 1;
     std::string db;
     std::string csv;
+    bool force = false;
     std::string baseline = "new";
     std::string pattern;
     bool no_pacer = false;
@@ -99,14 +103,22 @@ int run(RecordOptions o) {
                   << " of " << session->client().name << ": "
                   << exact(std::round(b->hr_bpm * 10) / 10) << " bpm, RMSSD "
                   << exact(std::round(b->rmssd_ms * 10) / 10) << " ms\n";
-    std::ofstream csv;
+    for (const std::string& n : db.notices()) std::cerr << "steady record: " << n << "\n";
+    // The beats as CSV: a private file (0600, never through a symlink), never over an existing
+    // one unless --force.
+    FilePtr csv(nullptr, &std::fclose);
     if (!o.csv.empty()) {
-        csv.open(o.csv);
+        try {
+            csv.reset(::fdopen(open_private(o.csv, o.force), "w"));
+        } catch (const PrivateFileError& e) {
+            std::cerr << "steady record: " << e.what() << "\n";
+            return 2;
+        }
         if (!csv) {
             std::cerr << "steady record: " << o.csv << ": cannot write the CSV file\n";
             return 1;
         }
-        csv << "t_s,rr_ms,flags\n";
+        std::fputs("t_s,rr_ms,flags\n", csv.get());
     }
     try {
         session->start();  // a sensor that cannot start leaves no empty session behind
@@ -146,7 +158,9 @@ int run(RecordOptions o) {
     };
     session->callbacks.on_event = [&](const Event& e) { print(event_line(e)); };
     session->callbacks.on_beat = [&](const PlacedBeat& b) {
-        if (csv) csv << exact(b.t_s) << ',' << exact(b.rr_ms) << ',' << b.flags << '\n';
+        if (csv)
+            std::fprintf(csv.get(), "%s,%s,%u\n", exact(b.t_s).c_str(), exact(b.rr_ms).c_str(),
+                         b.flags);
     };
     session->callbacks.on_warning = [](const std::string& w) {
         std::cerr << "steady record: " << w << "\n";
@@ -164,8 +178,8 @@ int run(RecordOptions o) {
     g_session = nullptr;
 
     if (csv) {
-        csv.flush();
-        if (!csv) std::cerr << "steady record: " << o.csv << ": write failed (disk full?)\n";
+        const bool ok = std::fflush(csv.get()) == 0 && !std::ferror(csv.get());
+        if (!ok) std::cerr << "steady record: " << o.csv << ": write failed (disk full?)\n";
     }
     if (!session->stored()) return 1;  // the reason was printed as a warning
     const std::int64_t id = session->id();
@@ -215,7 +229,10 @@ void add_record_command(CLI::App& app, int* status) {
         ->check(CLI::Range(0.01, 100000.0))
         ->capture_default_str();
     cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
-    cmd->add_option("--csv", o->csv, "Also write the beats to this CSV file (t_s,rr_ms,flags)");
+    cmd->add_option("--csv", o->csv,
+                    "Also write the beats to this CSV file (t_s,rr_ms,flags; 0600; an existing "
+                    "file is refused unless --force)");
+    cmd->add_flag("--force", o->force, "Let --csv replace an existing file");
     cmd->add_option("--baseline", o->baseline,
                     "Resting baseline: new (the first 2 minutes), last (the newest stored one) or "
                     "a session id")

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "app/private_file.h"
 #include "cli/command_errors.h"
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
@@ -20,6 +22,7 @@ struct SessionsOptions {
     std::int64_t id = 0;
     std::string format;  // per subcommand default
     std::string output;
+    bool force = false;
 };
 
 // rr: one RR interval per line in ms, the plain layout Kubios HRV and `steady analyze` read.
@@ -108,21 +111,14 @@ int export_session(const SessionsOptions& o) {
         write_export(std::cout, d, o.format);
         return 0;
     }
-    // Write beside the target and rename, so a failed export never leaves half a file.
-    const std::string tmp = o.output + ".part";
-    {
-        std::ofstream f(tmp);
-        write_export(f, d, o.format);
-        f.flush();
-        if (!f) {
-            std::remove(tmp.c_str());
-            std::cerr << "steady sessions export: " << o.output << ": write failed (disk full?)\n";
-            return 1;
-        }
-    }
-    if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        std::cerr << "steady sessions export: " << o.output << ": cannot create the file\n";
+    // A private file (0600, never through a symlink), written whole or not at all, and never
+    // over an existing file unless --force.
+    std::ostringstream text;
+    write_export(text, d, o.format);
+    try {
+        write_private_file(o.output, text.str(), o.force);
+    } catch (const PrivateFileError& e) {
+        std::cerr << "steady sessions export: " << e.what() << "\n";
         return 1;
     }
     return 0;
@@ -161,7 +157,10 @@ void add_sessions_command(CLI::App& app, int* status) {
                    "csv (t_s,rr_ms,flags; default), rr (Kubios RR text, "
                    "ms) or json")
         ->check(CLI::IsMember({"csv", "rr", "json"}));
-    ex->add_option("-o,--output", o->output, "File to write (default: standard output)");
+    ex->add_option("-o,--output", o->output,
+                   "File to write (0600; default: standard output); an existing file is "
+                   "refused unless --force");
+    ex->add_flag("--force", o->force, "Replace an existing --output file");
 
     cmd->callback([o, status, sh, su, ex] {
         if (sh->parsed() || su->parsed() || ex->parsed()) return;  // theirs run instead

@@ -1,5 +1,7 @@
 #include "session/store.h"
 
+#include "app/private_file.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -286,21 +288,37 @@ std::string Database::default_path() {
 Database::Database(const std::string& path, Open how) : path_(path) {
     const std::filesystem::path p(path);
     const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : ".";
-    std::error_code ec;
+    try {
+        check_symlink(path);  // only to the user's own file; never a dangling one
+    } catch (const PrivateFileError& e) {
+        throw StoreError(e.what());
+    }
     if (how == Open::create) {
-        if (!std::filesystem::exists(dir, ec)) {
-            std::filesystem::create_directories(dir, ec);
-            if (ec)
-                throw StoreError(dir.string() +
-                                 ": cannot create the data directory: " + ec.message());
-            ::chmod(dir.c_str(), 0700);  // health data: only this user may list it
+        try {
+            make_private_dirs(dir.string());  // each folder made 0700, whatever the umask
+        } catch (const PrivateFileError& e) {
+            throw StoreError(e.what());
         }
         // Create the file ourselves so it is 0600 from the first byte (SQLite would use
         // 0644 & umask; its -wal and -shm files copy the database's permissions).
+        struct stat st {};
+        const bool existed = ::stat(path.c_str(), &st) == 0;
         const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
             throw StoreError(path + ": cannot open the session database: " + std::strerror(errno));
+        if (!existed) ::fchmod(fd, 0600);
         ::close(fd);
+        // Steady's own data folder and its database files, when others could read them, are
+        // tightened (a folder the user chose with --db is theirs to set).
+        const bool own_folder = [&] {
+            try {
+                return std::filesystem::path(default_path()).parent_path() == dir;
+            } catch (const StoreError&) {
+                return false;
+            }
+        }();
+        notices_ = tighten(own_folder ? dir.string() : std::string(),
+                           {path, path + "-wal", path + "-shm"});
     } else {
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0)

@@ -122,6 +122,9 @@ class Database {
     int schema_version() const { return version_; }  // as opened (a read-only v1 stays 1)
     // Sessions this open found abandoned and marked "interrupted".
     int interrupted_on_open() const { return interrupted_on_open_; }
+    // What this open changed for privacy (files or Steady's folder readable by others, now
+    // 0600/0700), one line each, for the command to print.
+    const std::vector<std::string>& notices() const { return notices_; }
 
     // Oldest first; only one client's when `client` is given. Without `counts` the beats and
     // artifacts are left at 0 (counting them reads every beat).
@@ -189,6 +192,7 @@ class Database {
     bool read_only_ = false;
     int version_ = 0;
     int interrupted_on_open_ = 0;
+    std::vector<std::string> notices_;
 };
 
 // The one session being recorded. Buffers rows; commit() writes them in one transaction.

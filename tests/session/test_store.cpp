@@ -384,3 +384,68 @@ TEST_CASE("store: newer, negative or foreign schemas are refused, the file untou
     CHECK_THROWS_WITH(Database(dir / "junk.db", Database::Open::create),
                       Catch::Contains("junk.db") && Catch::Contains("is this a Steady database"));
 }
+
+TEST_CASE("privacy: under umask 000 every folder is 0700 and every file 0600, symlinks refused",
+          "[session][privacy]") {
+    test::TempDir dir;
+    const mode_t old = ::umask(0);
+    const std::string data = dir / "data";
+    const std::string env = "XDG_DATA_HOME=" + data + " XDG_CONFIG_HOME=" + (dir / "config");
+    const test::Run r =
+        test::run("record --duration 20 --speed 100 --quiet --csv " + (dir / "beats.csv"), "", env);
+    ::umask(old);
+    REQUIRE(r.status == 0);
+    for (const std::string& d : {data, data + "/steady"}) CHECK(mode_of(d) == 0700);
+    CHECK(mode_of(data + "/steady/steady.db") == 0600);
+    for (const char* side : {"-wal", "-shm"})
+        if (std::filesystem::exists(data + "/steady/steady.db" + side))
+            CHECK(mode_of(data + "/steady/steady.db" + side) == 0600);
+    CHECK(mode_of(dir / "beats.csv") == 0600);
+    // An export likewise; an existing file is refused unless --force.
+    ::umask(0);
+    const std::string db = " --db " + data + "/steady/steady.db";
+    const test::Run e = test::run("sessions export 1 -o " + (dir / "s.csv") + db, "", env);
+    const test::Run again = test::run("sessions export 1 -o " + (dir / "s.csv") + db, "", env);
+    const test::Run forced =
+        test::run("sessions export 1 --force -o " + (dir / "s.csv") + db, "", env);
+    const test::Run csv_again =
+        test::run("record --duration 5 --speed 100 --quiet --csv " + (dir / "beats.csv"), "", env);
+    ::umask(old);
+    CHECK(e.status == 0);
+    CHECK(mode_of(dir / "s.csv") == 0600);
+    CHECK(again.status == 1);
+    CHECK_THAT(again.err, Catch::Contains("exists; --force replaces it"));
+    CHECK(forced.status == 0);
+    CHECK(csv_again.status == 2);
+    CHECK_THAT(csv_again.err, Catch::Contains("exists; --force replaces it"));
+
+    // Loose permissions on Steady's own folder and database are tightened, with a notice.
+    ::chmod((data + "/steady").c_str(), 0755);
+    ::chmod((data + "/steady/steady.db").c_str(), 0644);
+    const test::Run t = test::run("record --duration 5 --speed 100 --quiet", "", env);
+    CHECK(t.status == 0);
+    CHECK_THAT(t.err, Catch::Contains("was readable by others (0644); now 0600"));
+    CHECK_THAT(t.err, Catch::Contains("was open to others (0755); now 0700"));
+    CHECK(mode_of(data + "/steady") == 0700);
+    CHECK(mode_of(data + "/steady/steady.db") == 0600);
+
+    // Symlinks: a dangling one never creates its target; an export never writes through one.
+    std::filesystem::create_symlink(dir / "nowhere.db", dir / "dangling.db");
+    const test::Run d = test::run("record --duration 5 --quiet --db " + (dir / "dangling.db"));
+    CHECK(d.status == 1);
+    CHECK_THAT(d.err, Catch::Contains("symbolic link to nothing"));
+    CHECK_FALSE(std::filesystem::exists(dir / "nowhere.db"));
+    std::ofstream(dir / "target.csv") << "x\n";
+    std::filesystem::create_symlink(dir / "target.csv", dir / "link.csv");
+    const test::Run l = test::run(
+        "record --duration 5 --speed 100 --quiet --force --csv " + (dir / "link.csv"), "", env);
+    CHECK(l.status == 2);
+    CHECK_THAT(l.err, Catch::Contains("symbolic link"));
+    std::ifstream target(dir / "target.csv");
+    std::string first;
+    std::getline(target, first);
+    CHECK(first == "x");  // untouched
+    // A symlink to the user's own database is allowed.
+    std::filesystem::create_symlink(data + "/steady/steady.db", dir / "mine.db");
+    CHECK(test::run("sessions --db " + (dir / "mine.db")).status == 0);
+}
