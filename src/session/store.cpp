@@ -24,12 +24,18 @@
 namespace steady {
 namespace {
 
+// SQLite's message for `db`, naming its file ("/home/me/.../steady.db: database is locked").
+std::string sql_error(sqlite3* db, const char* message) {
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    return (file && *file ? std::string(file) + ": " : std::string()) + message;
+}
+
 // A prepared statement that finalizes itself.
 class Statement {
   public:
     Statement(sqlite3* db, const std::string& sql) : db_(db) {
         if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-            throw StoreError(sqlite3_errmsg(db));
+            throw StoreError(sql_error(db, sqlite3_errmsg(db)));
     }
     ~Statement() { sqlite3_finalize(stmt_); }
     Statement(const Statement&) = delete;
@@ -51,12 +57,12 @@ class Statement {
     void run() {
         const int rc = sqlite3_step(stmt_);
         sqlite3_reset(stmt_);
-        if (rc != SQLITE_DONE) throw StoreError(sqlite3_errmsg(db_));
+        if (rc != SQLITE_DONE) throw StoreError(sql_error(db_, sqlite3_errmsg(db_)));
     }
     bool row() {
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
-        if (rc != SQLITE_DONE) throw StoreError(sqlite3_errmsg(db_));
+        if (rc != SQLITE_DONE) throw StoreError(sql_error(db_, sqlite3_errmsg(db_)));
         return false;
     }
     std::string text(int col) {
@@ -75,7 +81,7 @@ class Statement {
 void exec(sqlite3* db, const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        const std::string why = err ? err : sqlite3_errmsg(db);
+        const std::string why = sql_error(db, err ? err : sqlite3_errmsg(db));
         sqlite3_free(err);
         throw StoreError(why);
     }
@@ -358,10 +364,11 @@ Database::Database(const std::string& path, Open how) : path_(path) {
         sqlite3_close(db_);
         db_ = nullptr;
         const std::string what = e.what();
-        throw StoreError(what.rfind(path, 0) == 0
-                             ? what
-                             : path + ": " + what +
-                                   (foreign ? " (is this a Steady database?)" : ""));
+        std::error_code ec;
+        const std::string absolute = std::filesystem::absolute(path, ec).string();
+        const bool named = what.rfind(path, 0) == 0 || what.rfind(absolute, 0) == 0;
+        throw StoreError((named ? what : path + ": " + what) +
+                         (foreign ? " (is this a Steady database?)" : ""));
     }
 }
 
@@ -582,7 +589,7 @@ std::int64_t Database::import_session(const Client& client, const ImportedSessio
         exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw StoreError(path_ + ": could not store the import: " + e.what());
+        throw StoreError(std::string(e.what()) + ": could not store the import");
     }
     store_episodes(id, recovery::find_episodes(s.beats, s.events, s.duration_s));
     return id;
@@ -780,7 +787,7 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
         id_ = sqlite3_last_insert_rowid(db_);
     } catch (const StoreError& e) {
         sqlite3_close(db_);
-        throw StoreError(path + ": cannot start a session: " + e.what());
+        throw StoreError(std::string(e.what()) + ": cannot start a session");
     }
 }
 
@@ -816,8 +823,8 @@ std::optional<std::string> Recording::commit() {
         exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        return path_ + ": could not save the last " + std::to_string(pending()) +
-               " beats/events (" + e.what() + "); they are kept in memory and retried";
+        return std::string(e.what()) + ": could not save the last " + std::to_string(pending()) +
+               " beats/events; they are kept in memory and retried";
     }
     pending_beats_.clear();
     pending_events_.clear();
