@@ -445,6 +445,7 @@ void TrainerApp::open_clients() {
         ui_.clients = db_->clients();
         ui_.protocols =
             protocol::load_protocols(protocol::user_protocol_dir(), config_.pacer.custom);
+        ui_.protocol_choice = -1;  // chosen again: --protocol or the last run preselects
         ui_.clients_open = true;
     } catch (const std::exception& e) {  // StoreError, ProtocolError
         ui_.error = e.what();

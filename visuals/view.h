@@ -78,6 +78,7 @@ struct UiState {
     bool clients_open = false;  // the client picker (the first screen with several clients)
     std::vector<Client> clients;
     std::vector<protocol::Protocol> protocols;
+    int protocol_choice = -1;  // in the picker: 0 free training, k protocols[k - 1]; -1 unset
     char new_client[65] = {};
     std::string notice;  // a line under the top bar
     std::string error;   // shown in its own window until dismissed (a sensor that failed)

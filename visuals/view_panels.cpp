@@ -53,7 +53,10 @@ void draw_left_panels(Frame& f) {
     }
     if (ImGui::CollapsingHeader("Arousal", ImGuiTreeNodeFlags_DefaultOpen)) {
         if (!s.baseline_ready) {
-            ImGui::TextWrapped("Measuring your resting baseline (first 2 minutes)...");
+            ImGui::TextWrapped("%s", v && v->protocol
+                                         ? "Measuring the resting baseline (the protocol's "
+                                           "baseline step)..."
+                                         : "Measuring your resting baseline (first 2 minutes)...");
         } else {
             ImGui::PushFont(f.fonts.number);
             const ImVec4 band = s.arousal.band == ArousalBand::calm        ? kCalm

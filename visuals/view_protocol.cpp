@@ -37,7 +37,12 @@ void draw_clients(Frame& f) {
         "Each client's sessions, baseline and resonance rate are kept apart. A pseudonym is "
         "enough.");
     ImGui::Spacing();
-    static int chosen_protocol = 0;  // 0: free training; k: protocols[k - 1]
+    int& chosen_protocol = ui.protocol_choice;
+    if (chosen_protocol < 0) {  // first shown: --protocol preselects, else free training
+        chosen_protocol = 0;
+        for (std::size_t i = 0; i < ui.protocols.size(); ++i)
+            if (ui.protocols[i].name == ui.protocol) chosen_protocol = static_cast<int>(i) + 1;
+    }
     if (ImGui::BeginTable("##pick", 2, ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableNextColumn();
         ImGui::TextDisabled("Client");
@@ -71,9 +76,6 @@ void draw_clients(Frame& f) {
         }
         ImGui::EndTable();
     }
-    if (!ui.protocol.empty() && chosen_protocol == 0)  // --protocol preselects
-        for (std::size_t i = 0; i < ui.protocols.size(); ++i)
-            if (ui.protocols[i].name == ui.protocol) chosen_protocol = static_cast<int>(i) + 1;
     ImGui::Separator();
     const bool have_client = !ui.client.empty();
     ImGui::BeginDisabled(!have_client);

@@ -12,6 +12,10 @@
 // past it. Events are reported, stored and shown in time order among the seconds: an event at t
 // comes after the line of second floor(t) and before the line of the next.
 //
+// Clinician mode runs here too: with a protocol (protocol/protocol.h) the session steps through
+// it, each step setting the pacer and emitting step_start/step_end; commands move, repeat,
+// extend or pause the steps; an assessment ends with rf_result (protocol/resonance.h).
+//
 // No GUI or driver code here: sensors come from the registry, described by SensorInfo.
 #pragma once
 
