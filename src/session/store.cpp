@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "session/episode_json.h"
 #include "session/event_json.h"
@@ -77,6 +79,24 @@ class Statement {
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
+
+// exec() that waits out a lock SQLite reports without calling its busy handler (changing the
+// journal mode, or starting a write while another first open migrates): up to kLockWaitS.
+constexpr double kLockWaitS = 10;
+void exec(sqlite3* db, const char* sql);
+void exec_waiting(sqlite3* db, const char* sql) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(kLockWaitS);
+    for (;;) {
+        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK) return;
+        const bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+        if (!busy || std::chrono::steady_clock::now() > until) {
+            exec(db, sql);  // once more: throws with SQLite's message naming the file
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
 
 void exec(sqlite3* db, const char* sql) {
     char* err = nullptr;
@@ -336,7 +356,7 @@ Database::Database(const std::string& path, Open how) : path_(path) {
         if (!read_only_) {
             db_ = open_connection(path, path, SQLITE_OPEN_READWRITE);
             check_version(user_version(db_));  // before anything writes to a foreign file
-            exec(db_, "PRAGMA journal_mode = WAL");
+            exec_waiting(db_, "PRAGMA journal_mode = WAL");
             exec(db_, "PRAGMA synchronous = NORMAL");  // WAL + NORMAL: survives a process kill
             exec(db_, "PRAGMA foreign_keys = ON");
             migrate();
@@ -378,7 +398,7 @@ Database::~Database() {
 
 void Database::migrate() {
     // The version is read inside the write transaction, so two first opens at once take turns.
-    exec(db_, "BEGIN IMMEDIATE");
+    exec_waiting(db_, "BEGIN IMMEDIATE");
     try {
         version_ = user_version(db_);
         check_version(version_);
@@ -671,6 +691,14 @@ Client Database::default_client() {
         if (q.row()) return client(q.text(0));
     }
     if (read_only_) return {1, kDefaultClient};
+    {
+        Statement any(db_, "SELECT COUNT(*) FROM clients");
+        any.row();
+        if (any.integer(0) > 0)
+            throw StoreError(path_ +
+                             ": every client is archived; name one with --client, or add one "
+                             "with `steady clients add NAME`");
+    }
     Statement ins(db_, "INSERT INTO clients (name) VALUES (?)");
     ins.bind(1, std::string(kDefaultClient)).run();
     return client(kDefaultClient);

@@ -309,8 +309,13 @@ TEST_CASE("store: thirty first opens at once all succeed", "[session]") {
                 Database db(path, Database::Open::create);
                 auto rec = db.begin_recording(db.default_client(), "sim", 1);
                 rec->add_beats(some_beats(20));
-                _exit(rec->finish(20, SessionSummary{}) ? 1 : 0);
-            } catch (...) {
+                if (const auto err = rec->finish(20, SessionSummary{})) {
+                    std::fprintf(stderr, "open %d: %s\n", i, err->c_str());
+                    _exit(1);
+                }
+                _exit(0);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "open %d: %s\n", i, e.what());
                 _exit(2);
             }
         }
