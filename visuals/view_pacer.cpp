@@ -46,7 +46,7 @@ void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large) {
             return;
         }
         // The step above the pacer: where the run stands.
-        const double left = std::max(0.0, pr.step_end_s - std::max(f.t_s, pr.step_start_s));
+        const double left = pr.left_s(f.t_s);
         const std::string line = "Step " + std::to_string(pr.index + 1) + " of " +
                                  std::to_string(pr.protocol->steps.size()) + ": " +
                                  pr.step()->name + "   " + clock_text(left) + " left";

@@ -14,13 +14,6 @@ std::string opt(const std::optional<double>& v, const char* format) {
     return v ? fmt(format, *v) : std::string("--");
 }
 
-// Time left in the running step (frozen while paused).
-double step_left(const Frame& f, const ProtocolProgress& p) {
-    if (p.done()) return 0;
-    const double now = p.paused ? p.step_start_s : f.t_s;  // paused: shown as it stood
-    return std::max(0.0, p.step_end_s - std::max(now, p.step_start_s));
-}
-
 }  // namespace
 
 void draw_clients(Frame& f) {
@@ -111,7 +104,7 @@ void draw_protocol_panel(Frame& f) {
         ImGui::TextColored(col, "%s", clock_text(s.duration_s).c_str());
         if (now) {
             const double len = std::max(1.0, p.step_end_s - p.step_start_s);
-            const double left = step_left(f, p);
+            const double left = p.left_s(f.t_s);
             const std::string over = (p.paused ? "paused, " : "") + clock_text(left) + " left";
             ImGui::PushStyleColor(ImGuiCol_PlotHistogram, mix(kCalm, kPanel, 0.2f));
             ImGui::ProgressBar(static_cast<float>(1 - left / len), {-1, em * 1.1f}, over.c_str());
@@ -152,7 +145,7 @@ void draw_step_text(Frame& f, const ImVec2& pos, const ImVec2& size) {
     }
     const protocol::Step& s = *p.step();
     centered_text(dl, f.fonts.phase, c, u32(kText), s.name.c_str());
-    const std::string left = clock_text(step_left(f, p)) + (p.paused ? "  paused" : "");
+    const std::string left = clock_text(p.left_s(f.t_s)) + (p.paused ? "  paused" : "");
     centered_text(dl, f.fonts.number, {c.x, c.y + f.fonts.phase->FontSize * 1.2f}, u32(kDim),
                   left.c_str());
     // The client's instruction, wrapped in the middle of the area.

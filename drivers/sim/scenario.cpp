@@ -60,12 +60,6 @@ Scenario noisy() {
     throw SensorSpecError("scenario " + source + ": " + where + ": " + cut(why));
 }
 
-std::string plain(double v) {  // 500, -60, 0.55, 1e+300
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
 std::string text_of(const toml::table& t, const char* key, const std::string& fallback,
                     const std::string& source) {
     const toml::node* n = t.get(key);
@@ -86,7 +80,8 @@ void number(const toml::table& t, const std::string& key, double& out, double lo
     if (!n->is_number()) fail(source, where, "is not a number");
     const double v = *n->value<double>();
     if (!(v >= lo && v <= hi))
-        fail(source, where, "is " + plain(v) + ", outside " + plain(lo) + ".." + plain(hi));
+        fail(source, where,
+             "is " + plain_number(v) + ", outside " + plain_number(lo) + ".." + plain_number(hi));
     out = v;
 }
 

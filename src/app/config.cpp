@@ -25,18 +25,12 @@ std::string need_string(const toml::node& node, const std::string& at) {
     return *v;
 }
 
-std::string num(double v) {  // shortest plain form: 3, 0.55, 1e+09
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
 double need_number(const toml::node& node, const std::string& at, double lo, double hi) {
     const auto v = node.value<double>();  // integers convert too
     if (!v) throw ConfigError(at + ": must be a number");
     if (!(*v >= lo && *v <= hi))
-        throw ConfigError(at + ": " + num(*v) + " is out of range (" + num(lo) + " to " + num(hi) +
-                          ")");
+        throw ConfigError(at + ": " + plain_number(*v) + " is out of range (" + plain_number(lo) +
+                          " to " + plain_number(hi) + ")");
     return *v;
 }
 

@@ -1,7 +1,9 @@
-// Outside text echoed in a message: quoted, and cut to kEchoChars so a 1 MB value does not
-// become a 1 MB message.
+// Outside text and numbers echoed in a message: text quoted and cut to kEchoChars so a 1 MB
+// value does not become a 1 MB message; numbers in their plain shortest form (500, -60, 0.55,
+// 1e+300), never -60.000000.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,12 @@ inline std::string echo_quoted(std::string_view v) {
     if (v.size() <= kEchoChars) return "\"" + std::string(v) + "\"";
     return "\"" + std::string(v.substr(0, kEchoChars)) + "\"... (" + std::to_string(v.size()) +
            " characters)";
+}
+
+inline std::string plain_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 }  // namespace steady

@@ -3,6 +3,7 @@
 // changes after publication; the shared parts are replaced, never edited.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,9 +44,16 @@ struct ProtocolProgress {
     double step_start_s = 0;  // the running step's start...
     double step_end_s = 0;    // ...and planned end (moves with extend and pause)
     bool paused = false;
+    double paused_at_s = 0;                      // while paused: when the step clock stopped
     std::optional<double> client_resonance_bpm;  // what "client" rate steps pace at
     std::optional<RfResultEvent> rf;             // an assessment's result, once it ended
     bool done() const { return index >= static_cast<int>(protocol->steps.size()); }
+    // Time left in the running step at session time `now_s` (frozen while paused).
+    double left_s(double now_s) const {
+        if (done()) return 0;
+        const double at = paused ? paused_at_s : now_s;
+        return std::max(0.0, step_end_s - std::max(at, step_start_s));
+    }
     const protocol::Step* step() const {
         return done() ? nullptr : &protocol->steps[static_cast<std::size_t>(index)];
     }

@@ -6,18 +6,13 @@
 #include <limits>
 #include <thread>
 
+#include "app/quoted.h"
 #include "protocol/resonance.h"
 
 namespace steady {
 namespace {
 
 constexpr double kForever = std::numeric_limits<double>::infinity();
-
-std::string plain_number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
 
 PacerEvent change_event(const pacer::PacerChange& ch) {
     PacerEvent p;
@@ -546,9 +541,9 @@ void TrainingSession::set_protocol_paused(bool paused) {
         if (!plan_.protocol || run_.index < 0 || run_.done() || paused == run_.paused) return;
         run_.paused = paused;
         if (paused)
-            paused_at_s_ = t;
+            run_.paused_at_s = t;
         else
-            run_.step_end_s += t - paused_at_s_;  // the pause does not count
+            run_.step_end_s += t - run_.paused_at_s;  // the pause does not count
         pause_pacer(t, paused);
         recompute_end();
         publish_progress();

@@ -192,7 +192,6 @@ class TrainingSession {
     ProtocolProgress run_;
     std::shared_ptr<const ProtocolProgress> progress_;
     double duration_cap_s_ = 0;  // --duration, or infinity
-    double paused_at_s_ = 0;
     struct RateRun {
         double bpm, start_s, end_s, cycle_s, inhale_s;
     };

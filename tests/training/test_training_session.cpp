@@ -210,6 +210,9 @@ TEST_CASE("a protocol run takes the clinician's next, repeat, extend and pause",
     v = session.view();
     CHECK(v->protocol->paused);
     CHECK(std::isinf(session.end_s()));  // paused: the end waits
+    // The time left stands still while paused (what the clinician's panel shows).
+    CHECK(v->protocol->left_s(55) == v->protocol->left_s(500));
+    CHECK(v->protocol->left_s(55) > 0);
     session.set_protocol_paused(false);
     wait_until(60);
     v = session.view();
