@@ -56,6 +56,7 @@ Json client_json(Database& db, const Client& c) {
 
 int list(const ClientsOptions& o) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "clients");
     const std::vector<Client> all = db.clients(true);
     if (o.format == "json") {
         Json out = Json::array();
@@ -77,6 +78,7 @@ int list(const ClientsOptions& o) {
 
 int show(const ClientsOptions& o) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "clients");
     Client c;
     bool found = false;
     for (const Client& x : db.clients(true))
@@ -115,6 +117,7 @@ int show(const ClientsOptions& o) {
 
 int add(const ClientsOptions& o) {
     Database db(db_path(o), Database::Open::create);
+    say_notices(db, "clients");
     const Client c = db.add_client(o.name, o.note.value_or(""));
     std::cout << "Added client " << c.name << "\n";
     return 0;
@@ -122,6 +125,7 @@ int add(const ClientsOptions& o) {
 
 int rename(const ClientsOptions& o) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "clients");
     db.rename_client(o.name, o.new_name);
     std::cout << "Renamed " << o.name << " to " << o.new_name << "\n";
     return 0;
@@ -129,6 +133,7 @@ int rename(const ClientsOptions& o) {
 
 int archive(const ClientsOptions& o) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "clients");
     db.archive_client(o.name);
     std::cout << "Archived " << o.name << "; their sessions stay readable\n";
     return 0;
@@ -149,6 +154,7 @@ int set(const ClientsOptions& o) {
     if (o.fast_count_s && o.slow_count_s && *o.fast_count_s > *o.slow_count_s)
         throw UsageError("--fast-count must not be longer than --slow-count");
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "clients");
     const Client c = db.client(o.name);
     ClientSettings s = o.clear ? ClientSettings{} : c.settings;
     if (o.pattern) s.pattern = *o.pattern;

@@ -15,6 +15,12 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// What opening the database changed (a loose file tightened, a recovery journal merged), said
+// before the command's own output.
+inline void say_notices(const Database& db, const char* what) {
+    for (const std::string& n : db.notices()) std::cerr << "steady " << what << ": " << n << "\n";
+}
+
 inline int guarded(const char* what, const std::function<int()>& f) {
     try {
         return f();

@@ -76,6 +76,7 @@ std::string opt_text(const std::optional<double>& v, const char* fmt) {
 
 int triggers(const HistoryOptions& o) {
     Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
+    say_notices(db, "triggers");
     Json all = Json::array();
     const auto [from, to] = date_range(o);
     for (const recovery::SessionDay& s :
@@ -151,6 +152,7 @@ int triggers(const HistoryOptions& o) {
 
 int progress(const HistoryOptions& o) {
     Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
+    say_notices(db, "progress");
     const Client client = client_of(db, o.client);
     const auto [from, to] = date_range(o);
     const recovery::Progress p = recovery::progress(session_days(db, client, from, to));
@@ -244,6 +246,7 @@ std::string at_to_utc(const std::string& at) {
 
 int import(const HistoryOptions& o) {
     Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::create);
+    say_notices(db, "import");
     const Client client = client_of(db, o.client);
     const std::string at = o.at.empty() ? "" : at_to_utc(o.at);
     int status = 0;

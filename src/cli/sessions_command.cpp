@@ -57,6 +57,7 @@ std::string db_path(const SessionsOptions& o) {
 
 int list(const SessionsOptions& o) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "sessions");
     const auto sessions =
         db.list(o.client.empty() ? std::nullopt : std::optional<std::string>(o.client));
     if (o.format == "json") {
@@ -92,6 +93,7 @@ int list(const SessionsOptions& o) {
 
 int show(const SessionsOptions& o, bool recompute) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "sessions");
     if (recompute && db.read_only())
         std::cerr << "steady sessions summarize: " << db.path()
                   << " is write-protected: the summary is computed, not stored\n";
@@ -106,6 +108,7 @@ int show(const SessionsOptions& o, bool recompute) {
 
 int export_session(const SessionsOptions& o) {
     Database db(db_path(o), Database::Open::existing);
+    say_notices(db, "sessions");
     const SessionRecord d = db.load(o.id);
     if (o.output.empty() || o.output == "-") {
         write_export(std::cout, d, o.format);

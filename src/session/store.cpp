@@ -15,6 +15,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -361,6 +363,7 @@ Database::Database(const std::string& path, Open how) : path_(path) {
             exec(db_, "PRAGMA foreign_keys = ON");
             migrate();
             mark_interrupted();
+            merge_journals();
         } else {
             // Read-only; a WAL database in a directory we cannot write needs `immutable`
             // (SQLite cannot create the shared-memory file beside it).
@@ -414,6 +417,34 @@ void Database::migrate() {
     }
 }
 
+namespace {
+
+// The sessions this process is recording now: its own pid does not make a session live (one
+// whose final save failed is over, its rows waiting in its journal).
+std::mutex live_mutex;
+std::set<std::pair<std::string, std::int64_t>> live_sessions;
+
+std::string canonical_db(const std::string& path) {
+    std::error_code ec;
+    const auto c = std::filesystem::weakly_canonical(path, ec);
+    return ec ? path : c.string();
+}
+
+void set_live(const std::string& path, std::int64_t id, bool live) {
+    const std::lock_guard lock(live_mutex);
+    if (live)
+        live_sessions.emplace(canonical_db(path), id);
+    else
+        live_sessions.erase({canonical_db(path), id});
+}
+
+bool is_live_here(const std::string& path, std::int64_t id) {
+    const std::lock_guard lock(live_mutex);
+    return live_sessions.count({canonical_db(path), id}) > 0;
+}
+
+}  // namespace
+
 void Database::mark_interrupted() {
     std::vector<std::int64_t> abandoned;
     {
@@ -427,7 +458,10 @@ void Database::mark_interrupted() {
             const std::int64_t start = q.integer(4);
             // Another host's session (a shared database) is never judged from here.
             if (!host.empty() && host != here.host) continue;
-            if (pid == ::getpid() && (boot.empty() || boot == here.boot_id)) continue;
+            if (pid == ::getpid() && (boot.empty() || boot == here.boot_id)) {
+                if (!is_live_here(path_, q.integer(0))) abandoned.push_back(q.integer(0));
+                continue;
+            }
             bool alive = pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
             // After a reboot no process of the old boot lives; a live pid that started at
             // another time is a reuse of the number.
@@ -443,6 +477,93 @@ void Database::mark_interrupted() {
         mark.bind(1, id).run();
         ++interrupted_on_open_;
     }
+}
+
+void Database::merge_journals() {
+    for (const std::string& file : find_journals(path_)) merge_journal(file);
+}
+
+void Database::merge_journal(const std::string& file) {
+    JournalContents j;
+    try {
+        j = read_journal(file);
+    } catch (const JournalError& e) {
+        notices_.push_back(std::string(e.what()) + "; left as it is");
+        return;
+    }
+    if (journal_path(path_, j.session) != file) {
+        notices_.push_back(file + ": holds session " + std::to_string(j.session) +
+                           ", not the one its name says; left as it is");
+        return;
+    }
+    const std::string id = std::to_string(j.session);
+    std::size_t beats_added = 0, events_added = 0;
+    bool completed = false;
+    try {
+        exec_waiting(db_, "BEGIN IMMEDIATE");  // counted inside: two opens at once merge once
+        try {
+            Statement row(db_, "SELECT state, started_at FROM sessions WHERE id = ?");
+            row.bind(1, j.session);
+            if (!row.row() || row.text(1) != j.started_at) {
+                exec(db_, "ROLLBACK");
+                notices_.push_back(file + ": its session " + id + " (started " + j.started_at +
+                                   ") is not in this database; left as it is");
+                return;
+            }
+            if (row.text(0) == "recording") {  // still being recorded by a live process
+                exec(db_, "ROLLBACK");
+                return;
+            }
+            const auto count = [&](const char* sql) {
+                Statement q(db_, sql);
+                q.bind(1, j.session);
+                q.row();
+                return static_cast<std::size_t>(q.integer(0));
+            };
+            const std::size_t have_beats = count("SELECT COUNT(*) FROM beats WHERE session_id = ?");
+            const std::size_t have_events =
+                count("SELECT COUNT(*) FROM events WHERE session_id = ?");
+            // The database holds a prefix of what the journal holds (the journal is written
+            // first, in the same order); the rest is added.
+            const auto beats =
+                std::span<const PlacedBeat>(j.beats).subspan(std::min(have_beats, j.beats.size()));
+            const auto events =
+                std::span<const Event>(j.events).subspan(std::min(have_events, j.events.size()));
+            insert_rows(db_, j.session, beats, events);
+            beats_added = beats.size();
+            events_added = events.size();
+            if (j.end_duration_s) {
+                // It ended cleanly: complete, as its recorder would have stored it.
+                Statement up(db_,
+                             "UPDATE sessions SET state = 'complete', duration_s = ?, "
+                             "sensor = COALESCE(NULLIF(?, ''), sensor), summary_version = 0, "
+                             "episodes_version = 0 WHERE id = ?");
+                up.bind(1, *j.end_duration_s).bind(2, j.sensor).bind(3, j.session).run();
+                completed = true;
+            } else if (beats_added + events_added > 0) {
+                Statement up(db_,
+                             "UPDATE sessions SET duration_s = MAX(duration_s, COALESCE((SELECT "
+                             "MAX(t_s) FROM beats WHERE session_id = ?1), 0)), "
+                             "summary_version = 0, episodes_version = 0 WHERE id = ?1");
+                up.bind(1, j.session).run();
+            }
+            exec(db_, "COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    } catch (const StoreError& e) {
+        notices_.push_back(std::string(e.what()) + ": could not merge " + file + " into session " +
+                           id + "; it is kept and merged next time");
+        return;
+    }
+    ::unlink(file.c_str());  // only now that the rows are committed
+    std::string n = "merged " + std::to_string(beats_added) + " beats";
+    if (events_added > 0) n += " and " + std::to_string(events_added) + " events";
+    n += " from " + file + " into session " + id;
+    if (completed) n += " (complete)";
+    notices_.push_back(n);
+    if (!j.problem.empty()) notices_.push_back(j.problem);
 }
 
 std::vector<StoredSession> Database::list(const std::optional<std::string>& client, bool counts) {
@@ -796,6 +917,7 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
                      int challenge)
     : path_(path) {
     db_ = open_connection(path, path, SQLITE_OPEN_READWRITE);
+    const std::string started_at = utc_iso(std::time(nullptr));
     try {
         exec(db_, "PRAGMA synchronous = NORMAL");
         exec(db_, "PRAGMA foreign_keys = ON");
@@ -803,7 +925,7 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
                       "INSERT INTO sessions (started_at, sensor, state, pid, client_id, challenge, "
                       "host, boot_id, proc_start) VALUES (?, ?, 'recording', ?, ?, ?, ?, ?, ?)");
         const ProcessIdentity me = ProcessIdentity::of(::getpid());
-        ins.bind(1, utc_iso(std::time(nullptr)))
+        ins.bind(1, started_at)
             .bind(2, sensor)
             .bind(3, std::int64_t{::getpid()})
             .bind(4, client_id)
@@ -817,19 +939,35 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
         sqlite3_close(db_);
         throw StoreError(std::string(e.what()) + ": cannot start a session");
     }
+    set_live(path_, id_, true);
+    // A commit that meets a lock gives up quickly and is tried again a moment later (the rows
+    // wait in memory and the journal), so a lock held elsewhere never stalls the session.
+    sqlite3_busy_timeout(db_, kCommitWaitMs);
+    // The journal exists before the disk can fill: made (and its room reserved) now. Without
+    // one the session still records into the database, and says so.
+    const std::string file = journal_path(path_, id_);
+    ::unlink(file.c_str());  // a leftover of a session of this id in a replaced database
+    try {
+        journal_ = std::make_unique<SessionJournal>(file, id_, started_at);
+        journal_problem_ = journal_->reserve_problem();
+    } catch (const JournalError& e) {
+        journal_problem_ = std::string(e.what()) + "; the session records into the database only";
+    }
 }
 
 Recording::~Recording() {
-    if (!finished_) {
-        commit();
+    set_live(path_, id_, false);
+    if (!finished_ && !ended_) {
+        const bool committed = !commit();
         try {
             Statement up(db_,
                          "UPDATE sessions SET state = 'complete', duration_s = "
                          "COALESCE((SELECT MAX(t_s) FROM beats WHERE session_id = ?1), 0) "
                          "WHERE id = ?1");
             up.bind(1, id_).run();
+            if (committed && journal_) journal_->remove();
         } catch (const StoreError&) {
-            // left "recording": the next open marks it interrupted, its beats kept
+            // left "recording": the next open marks it interrupted and merges the journal
         }
     }
     sqlite3_close(db_);
@@ -837,49 +975,100 @@ Recording::~Recording() {
 
 void Recording::add_beats(std::span<const PlacedBeat> beats) {
     pending_beats_.insert(pending_beats_.end(), beats.begin(), beats.end());
+    if (journal_) journal_->add_beats(beats);
 }
 
 void Recording::add_events(std::span<const Event> events) {
     pending_events_.insert(pending_events_.end(), events.begin(), events.end());
+    if (journal_) journal_->add_events(events);
+}
+
+std::optional<double> Recording::oldest_pending_s() const {
+    if (pending_beats_.empty()) return std::nullopt;
+    return pending_beats_.front().t_s;
+}
+
+std::string Recording::journal() const {
+    return journal_ ? journal_->path() : std::string();
 }
 
 std::optional<std::string> Recording::commit() {
-    if (pending() == 0) return std::nullopt;
+    // The journal first: once this returns, the rows are on the disk in one place or the other.
+    std::optional<std::string> journal_err = journal_ ? journal_->flush() : std::nullopt;
+    if (pending() == 0) return journal_err;
     try {
         exec(db_, "BEGIN IMMEDIATE");
         insert_rows(db_, id_, pending_beats_, pending_events_);
         exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        return std::string(e.what()) + ": could not save the last " + std::to_string(pending()) +
-               " beats/events; they are kept in memory and retried";
+        const std::string kept =
+            journal_ && !journal_err
+                ? "kept in memory and in " + journal_->path()
+                : "kept in memory only (" + (journal_err ? *journal_err : journal_problem_) + ")";
+        return std::string(e.what()) + ": " + std::to_string(pending_beats_.size()) +
+               " beats and " + std::to_string(pending_events_.size()) + " events not yet saved, " +
+               kept + "; retried every second";
     }
     pending_beats_.clear();
     pending_events_.clear();
-    return std::nullopt;
+    return journal_err;  // the database has the rows; the journal's trouble is still said
 }
 
-void Recording::set_sensor(const std::string& sensor_spec) {
-    Statement up(db_, "UPDATE sessions SET sensor = ? WHERE id = ?");
-    up.bind(1, sensor_spec).bind(2, id_).run();
-}
-
-std::optional<std::string> Recording::finish(double duration_s, const SessionSummary& summary) {
+std::optional<std::string> Recording::finish(double duration_s, const SessionSummary& summary,
+                                             const std::string& sensor_spec) {
     if (finished_) return std::nullopt;
-    if (auto err = commit()) return err;
-    try {
-        Statement up(db_,
-                     "UPDATE sessions SET state = 'complete', duration_s = ?, summary = ?, "
-                     "summary_version = ? WHERE id = ?");
-        up.bind(1, duration_s)
-            .bind(2, summary_json(summary).dump())
-            .bind(3, std::int64_t{summary.version})
-            .bind(4, id_)
-            .run();
-    } catch (const StoreError& e) {
-        return path_ + ": could not close the session: " + e.what();
+    if (ended_)
+        return path_ + ": session " + std::to_string(id_) +
+               " has ended; what the database did not take is in its journal";
+    if (journal_) journal_->add_end(duration_s, sensor_spec);
+    const std::optional<std::string> journal_err = journal_ ? journal_->flush() : std::nullopt;
+    const auto kept = [&] {
+        if (journal_ && !journal_err)
+            return journal_->path() + " keeps them; the next steady command that opens " + path_ +
+                   " merges them into session " + std::to_string(id_);
+        return std::string("they could not be kept anywhere (") +
+               (journal_err ? *journal_err : journal_problem_) + ")";
+    };
+    const std::size_t unsaved = pending_beats_.size();
+    sqlite3_busy_timeout(db_, kFinishWaitMs);  // the last try waits out a passing lock
+    const std::optional<std::string> err = [&]() -> std::optional<std::string> {
+        if (pending() > 0) {
+            try {
+                exec(db_, "BEGIN IMMEDIATE");
+                insert_rows(db_, id_, pending_beats_, pending_events_);
+                exec(db_, "COMMIT");
+            } catch (const StoreError& e) {
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+                return e.what();
+            }
+            pending_beats_.clear();
+            pending_events_.clear();
+        }
+        try {
+            Statement up(db_,
+                         "UPDATE sessions SET state = 'complete', duration_s = ?, summary = ?, "
+                         "summary_version = ?, sensor = COALESCE(NULLIF(?, ''), sensor) "
+                         "WHERE id = ?");
+            up.bind(1, duration_s)
+                .bind(2, summary_json(summary).dump())
+                .bind(3, std::int64_t{summary.version})
+                .bind(4, sensor_spec)
+                .bind(5, id_)
+                .run();
+        } catch (const StoreError& e) {
+            return e.what();
+        }
+        return std::nullopt;
+    }();
+    ended_ = true;
+    set_live(path_, id_, false);  // from now on only the journal holds the rest
+    if (err) {
+        return *err + ": session " + std::to_string(id_) + " could not be saved whole (" +
+               std::to_string(unsaved) + " beats not in the database); " + kept();
     }
     finished_ = true;
+    if (journal_) journal_->remove();
     return std::nullopt;
 }
 

@@ -5,9 +5,12 @@
 //
 // Two parts: a Database (listing, loading, clients, baselines, summaries) and a Recording, the
 // one session in progress, which buffers beats and events and commits them in one transaction
-// at least once a second on a connection of its own. A failed commit (disk full) keeps the rows
-// buffered and says why, losing nothing. A session left in state "recording" by a process that
-// no longer runs is marked "interrupted" on the next open that may write.
+// at least once a second on a connection of its own. Every row also goes to the session's
+// recovery journal beside the database (session/journal.h), flushed before each commit. A failed
+// commit (disk full, a lock held) keeps the rows buffered and says why, losing nothing; what the
+// database still will not take at the end stays in the journal. A session left in state
+// "recording" by a process that no longer runs is marked "interrupted" on the next open that may
+// write, and that open merges the journals beside the database (a notice says what it merged).
 //
 // Reading commands open with Open::existing: a missing file is refused (never created); a
 // writable one is migrated first; a write-protected one is opened read-only and read as it is,
@@ -26,6 +29,7 @@
 #include "recovery/episodes.h"
 #include "session/beat.h"
 #include "session/events.h"
+#include "session/journal.h"
 #include "session/summary.h"
 
 struct sqlite3;
@@ -184,6 +188,8 @@ class Database {
     friend class Recording;
     void migrate();
     void mark_interrupted();
+    void merge_journals();
+    void merge_journal(const std::string& file);
     SessionSummary compute_summary(std::int64_t id);
     void store_episodes(std::int64_t id, const std::vector<recovery::Episode>& eps);
 
@@ -207,19 +213,33 @@ class Recording {
 
     void add_beats(std::span<const PlacedBeat> beats);
     void add_events(std::span<const Event> events);
-    // Writes everything buffered in one transaction. On failure returns the reason and keeps the
-    // rows for the next try; empty on success.
+    // Appends everything buffered to the journal and syncs it, then writes it to the database
+    // in one transaction. On failure returns the reason and keeps the rows for the next try;
+    // empty on success.
     std::optional<std::string> commit();
     std::size_t pending() const { return pending_beats_.size() + pending_events_.size(); }
-    // The sensor as it turned out (a BLE strap is known by address only once found).
-    void set_sensor(const std::string& sensor_spec);
-    // Commits, then marks the session complete with its duration and summary.
-    std::optional<std::string> finish(double duration_s, const SessionSummary& summary);
+    std::size_t pending_beats() const { return pending_beats_.size(); }
+    // Session time of the oldest beat not yet in the database (none pending: empty).
+    std::optional<double> oldest_pending_s() const;
+    // The recovery journal's path; empty when it could not be made (journal_problem() says
+    // why). Empty too once the session is wholly stored and the journal deleted.
+    std::string journal() const;
+    // Why the journal could not be made, or could not reserve its room (empty when all is well).
+    const std::string& journal_problem() const { return journal_problem_; }
+    // Writes the end to the journal, commits, then marks the session complete with its
+    // duration, summary and the sensor as it turned out (a BLE strap is known by address only
+    // once found), and deletes the journal. On failure returns what is where: the rows the
+    // database would not take stay in the journal, and the next open merges them.
+    std::optional<std::string> finish(double duration_s, const SessionSummary& summary,
+                                      const std::string& sensor_spec = {});
     bool finished() const { return finished_; }
 
     // Caps the database at `pages` pages (PRAGMA max_page_count): a full disk, on demand, for
     // the tests of what happens then.
     void set_max_pages(std::int64_t pages);
+
+    static constexpr int kCommitWaitMs = 100;   // for a lock, each commit
+    static constexpr int kFinishWaitMs = 5000;  // for a lock, the final save
 
   private:
     friend class Database;
@@ -230,8 +250,11 @@ class Recording {
     sqlite3* db_ = nullptr;
     std::int64_t id_ = 0;
     bool finished_ = false;
+    bool ended_ = false;  // finish() was tried: what the database did not take is the journal's
     std::vector<PlacedBeat> pending_beats_;
     std::vector<Event> pending_events_;
+    std::unique_ptr<SessionJournal> journal_;
+    std::string journal_problem_;
 };
 
 }  // namespace steady

@@ -581,6 +581,7 @@ void TrainingSession::start() {
         throw;
     }
     recording_ = db_->begin_recording(client_, info_.id, plan_.challenge);
+    if (!recording_->journal_problem().empty()) warn(recording_->journal_problem());
     if (pacer_) add_pacer_start(0);
     if (plan_.protocol) {
         add_event(
@@ -601,10 +602,31 @@ const SessionSummary& TrainingSession::run() {
     };
     std::uint64_t dropped_reported = 0;
     auto last_commit = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> unsaved_warned;
     const auto commit = [&] {
         const auto err = recording_->commit();
-        if (err && *err != last_warning_) warn(*err);
-        if (!err) last_warning_.clear();
+        const auto now = std::chrono::steady_clock::now();
+        if (!err) {
+            if (unsaved_warned)
+                warn("saved again: every beat kept meanwhile is now in " + db_->path());
+            unsaved_warned.reset();
+            last_warning_.clear();
+            return;
+        }
+        // Said at once, then once a minute while it lasts (the counts in it keep changing).
+        if (!unsaved_warned ||
+            now - *unsaved_warned >= std::chrono::duration<double>(kUnsavedWarnEveryRealS)) {
+            warn(*err);
+            unsaved_warned = now;
+        }
+        const auto oldest = recording_->oldest_pending_s();
+        if (oldest && engine_->current().t_s - *oldest >= plan_.unsaved_limit_s && !stop_) {
+            warn(plain_number(plan_.unsaved_limit_s / 3600) +
+                 " hours of beats could not be saved to the database: the session ends here" +
+                 (recording_->journal().empty() ? std::string()
+                                                : ", into " + recording_->journal()));
+            stop_ = true;
+        }
     };
     // How long past a second to wait for stragglers before reporting it without them: 2 s of
     // session time, or half a real second at high speed (a thread may lag that much).
@@ -677,13 +699,8 @@ const SessionSummary& TrainingSession::run() {
     drain_outputs();
     report_events_until(kForever);
     info_ = sensor_->info();
-    try {
-        recording_->set_sensor(info_.id);
-    } catch (const StoreError&) {
-        // the session keeps the spec it started with
-    }
     summary_ = summarize_session(beats_, *events_, reached, plan_.challenge);
-    if (auto err = recording_->finish(reached, summary_)) {
+    if (auto err = recording_->finish(reached, summary_, info_.id)) {
         warn(*err);
     } else {
         stored_ = true;

@@ -61,6 +61,9 @@ struct SessionPlan {
     int challenge = 1;                  // coherence challenge level 1-4
     double recent_s = 0;                // tachogram kept in the view (the window: 120 s)
     std::string db_path;                // empty: Database::default_path()
+    // Beats that cannot be saved to the database this long (session time) end the session,
+    // into its journal. A day; tests shorten it.
+    double unsaved_limit_s = 24 * 3600.0;
     // Clinician mode: a scripted protocol; each step sets the pacer (`pacer` above is then
     // unused), the baseline comes from its baseline step, and it ends with its last step (or
     // at duration_s). A simulated person breathes with every paced step and reacts to stressors.
@@ -85,10 +88,11 @@ struct SessionCallbacks {
 class TrainingSession {
   public:
     static constexpr double kSlackS = 2.0;
-    static constexpr double kCommitEveryRealS = 0.5;  // store writes, real seconds
-    static constexpr double kHistoryS = 120;          // HR and RMSSD history in the view
-    static constexpr double kGroundingAfterS = 60;    // high and at the fastest count this long
-    static constexpr double kGroundingQuietS = 300;   // no new offer this long after one
+    static constexpr double kCommitEveryRealS = 0.5;      // store writes, real seconds
+    static constexpr double kUnsavedWarnEveryRealS = 60;  // while beats cannot be saved
+    static constexpr double kHistoryS = 120;              // HR and RMSSD history in the view
+    static constexpr double kGroundingAfterS = 60;        // high and at the fastest count this long
+    static constexpr double kGroundingQuietS = 300;       // no new offer this long after one
 
     // Checks the plan, opens (or creates) the database and opens the sensor, in that order;
     // nothing is recorded yet. Throws PlanError (before anything is opened when it is the

@@ -2,12 +2,15 @@
 // of a recording, replay of a stored session, export and analysis, and bad input.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -323,4 +326,154 @@ TEST_CASE("record into a closed pipe: printing stops, the session is stored comp
     REQUIRE(b.list().size() == 1);
     CHECK(b.list()[0].state == "complete");
     CHECK(b.list()[0].duration_s == 120);
+}
+
+namespace {
+
+// The beats `record --csv` wrote, as exact as the store's (the CSV prints them round-trip).
+std::vector<PlacedBeat> csv_beats(const std::string& path) {
+    std::vector<PlacedBeat> out;
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        PlacedBeat b;
+        char* end = nullptr;
+        b.t_s = std::strtod(line.c_str(), &end);
+        b.rr_ms = std::strtod(end + 1, &end);
+        b.flags = static_cast<std::uint32_t>(std::strtoul(end + 1, &end, 10));
+        out.push_back(b);
+    }
+    return out;
+}
+
+std::size_t differing_beats(const std::vector<PlacedBeat>& a, const std::vector<PlacedBeat>& b) {
+    std::size_t n = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+        if (a[i].t_s != b[i].t_s || a[i].rr_ms != b[i].rr_ms || a[i].flags != b[i].flags) ++n;
+    return n;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Starts `steady record ARGS` with stderr to `err_file`; returns its pid.
+pid_t start_record(const std::vector<std::string>& args, const std::string& err_file) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+        setenv("XDG_CONFIG_HOME", "/nonexistent/steady-test", 1);
+        std::vector<char*> argv{const_cast<char*>(STEADY_BIN), const_cast<char*>("record")};
+        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(STEADY_BIN, argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+// Sends SIGINT and waits: the exit status and the real seconds it took.
+std::pair<int, double> interrupt(pid_t pid) {
+    const auto t0 = std::chrono::steady_clock::now();
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
+}
+
+bool wait_for_text(const std::string& file, const std::string& text, double seconds) {
+    for (int i = 0; i < seconds * 10; ++i) {
+        if (read_text(file).find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("record: Ctrl-C on a full disk ends within 10 s naming the journal, merged next time",
+          "[cli][session][journal]") {
+    test::TempDir dir;
+    const std::string mnt = dir / "disk";
+    std::filesystem::create_directory(mnt);
+    // A real full disk: a 700 KiB tmpfs (root may mount one; elsewhere this case is skipped,
+    // and the store's injected failure covers the same path).
+    const std::string mount = "mount -t tmpfs -o size=700k,mode=0700 tmpfs " + mnt + " 2>/dev/null";
+    if (std::system(mount.c_str()) != 0) {
+        WARN("cannot mount a tmpfs here: the real-full-disk case is skipped");
+        return;
+    }
+    struct Unmount {
+        std::string at;
+        ~Unmount() { std::system(("umount " + at + " 2>/dev/null").c_str()); }
+    } unmount{mnt};
+    const std::string db = mnt + "/steady.db", csv = dir / "beats.csv", err = dir / "err";
+    const pid_t pid = start_record(
+        {"--sensor", "sim:calm", "--speed", "200", "--quiet", "--db", db, "--csv", csv}, err);
+    REQUIRE(wait_for_text(err, "not yet saved", 60));  // the disk is full
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    const auto [status, took_s] = interrupt(pid);
+    const std::string said = read_text(err);
+    INFO(said);
+    CHECK(status == 1);
+    CHECK(took_s < 10);
+    const std::string journal = db + ".session-1.journal";
+    CHECK_THAT(said,
+               Catch::Contains("database or disk is full: session 1 could not be saved whole") &&
+                   Catch::Contains(journal + " keeps them"));
+    REQUIRE(std::filesystem::exists(journal));
+    const auto recorded = csv_beats(csv);
+    REQUIRE(recorded.size() > 100);
+
+    // Still full: the merge is tried, said, and the journal kept.
+    const test::Run full = test::run("sessions --db " + db);
+    CHECK(full.status == 0);
+    CHECK_THAT(full.err, Catch::Contains("could not merge " + journal) &&
+                             Catch::Contains("kept and merged next time"));
+    CHECK(std::filesystem::exists(journal));
+    // Space again: merged, every beat exactly once, and the journal gone.
+    REQUIRE(std::system(("mount -o remount,size=8m " + mnt).c_str()) == 0);
+    const test::Run merged = test::run("sessions --db " + db);
+    CHECK(merged.status == 0);
+    CHECK_THAT(merged.err, Catch::Contains("from " + journal + " into session 1 (complete)"));
+    CHECK_FALSE(std::filesystem::exists(journal));
+    Database store(db, Database::Open::existing);
+    const SessionRecord r = store.load(1);
+    CHECK(differing_beats(r.beats, recorded) == 0);
+    CHECK(r.session.state == "complete");
+}
+
+TEST_CASE("record: a lock held past the end keeps the beats in the journal, merged next time",
+          "[cli][session][journal]") {
+    test::TempDir dir;
+    const std::string db = dir / "steady.db", csv = dir / "beats.csv", err = dir / "err";
+    const pid_t pid = start_record(
+        {"--sensor", "sim:calm", "--speed", "20", "--quiet", "--db", db, "--csv", csv}, err);
+    REQUIRE(wait_for_text(err, "Ctrl-C stops", 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    sqlite3* holder = nullptr;  // another program takes the write lock and keeps it
+    REQUIRE(sqlite3_open(db.c_str(), &holder) == SQLITE_OK);
+    sqlite3_busy_timeout(holder, 5000);
+    REQUIRE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(wait_for_text(err, "database is locked", 10));
+    const auto [status, took_s] = interrupt(pid);
+    const std::string said = read_text(err);
+    INFO(said);
+    CHECK(status == 1);
+    CHECK(took_s < 10);
+    const std::string journal = db + ".session-1.journal";
+    CHECK_THAT(said, Catch::Contains(journal + " keeps them"));
+    sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(holder);
+    const test::Run next = test::run("sessions --db " + db + " --format json");
+    CHECK(next.status == 0);
+    CHECK_THAT(next.err, Catch::Contains("from " + journal + " into session 1 (complete)"));
+    Database store(db, Database::Open::existing);
+    CHECK(differing_beats(store.load(1).beats, csv_beats(csv)) == 0);
 }

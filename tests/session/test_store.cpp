@@ -347,8 +347,9 @@ TEST_CASE("store: a full disk keeps the beats in memory and saves them later", "
     rec->add_beats(more);
     const auto err = rec->commit();
     REQUIRE(err);
-    CHECK_THAT(*err, Catch::Contains("could not save the last 5000") &&
-                         Catch::Contains("kept in memory") && Catch::Contains("s.db"));
+    CHECK_THAT(*err, Catch::Contains("5000 beats and 0 events not yet saved") &&
+                         Catch::Contains("kept in memory and in " + rec->journal()) &&
+                         Catch::Contains("s.db"));
     CHECK(rec->pending() == 5000);
     rec->set_max_pages(1 << 30);  // space again
     CHECK_FALSE(rec->commit());

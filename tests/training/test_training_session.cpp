@@ -3,6 +3,8 @@
 // the running pacer and is stored.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 
 #include "drivers/drivers.h"
 #include "session/event_json.h"
+#include "session/journal.h"
 #include "support/cli_run.h"
 #include "training/training_session.h"
 
@@ -246,4 +249,74 @@ TEST_CASE("a protocol run takes the clinician's next, repeat, extend and pause",
     // The stored summary has the three steps run.
     Database db(dir / "p.db", Database::Open::existing);
     CHECK(db.summary(session.id()).steps.size() == 3);
+}
+
+TEST_CASE("beats that cannot be saved are warned of, kept, and end the session at the limit",
+          "[training][journal]") {
+    test::TempDir dir;
+    const std::string db = dir / "s.db";
+    SessionPlan plan = plan_for("sim:calm", db, 50);
+    plan.unsaved_limit_s = 300;  // a day in use; five minutes here
+    TrainingSession session(plan, sensor_registry());
+    // From second 20 another program holds the database's write lock, and never lets go.
+    sqlite3* holder = nullptr;
+    session.callbacks.on_second = [&](double second, const Snapshot&,
+                                      const std::optional<PacerReport>&) {
+        if (second >= 20 && !holder) {
+            REQUIRE(sqlite3_open(db.c_str(), &holder) == SQLITE_OK);
+            REQUIRE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) ==
+                    SQLITE_OK);
+        }
+    };
+    std::vector<std::string> warnings;
+    session.callbacks.on_warning = [&](const std::string& w) { warnings.push_back(w); };
+    std::vector<PlacedBeat> beats;
+    session.callbacks.on_beat = [&](const PlacedBeat& b) { beats.push_back(b); };
+    const auto t0 = std::chrono::steady_clock::now();
+    session.run();
+    const double real_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK_FALSE(session.stored());
+    // Warned once when it began (and at most once a minute after), then the limit, then the end.
+    REQUIRE(warnings.size() >= 3);
+    CHECK(warnings.size() <= 3 + static_cast<std::size_t>(real_s / 60));
+    const std::string journal = journal_path(db, session.id());
+    CHECK_THAT(warnings[0], Catch::Contains("database is locked") &&
+                                Catch::Contains("not yet saved, kept in memory and in " + journal));
+    CHECK_THAT(warnings[warnings.size() - 2],
+               Catch::Contains("hours of beats could not be saved to the database: the session "
+                               "ends here, into " +
+                               journal));
+    CHECK_THAT(warnings.back(), Catch::Contains(journal + " keeps them"));
+    sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    // It ended at the limit: 300 s after the newest beat the database holds, checked at each
+    // commit (every half real second, plus its 0.1-s wait for the lock: 30 s of session time
+    // at 50x), plus up to 10 s for the loop to stop.
+    double saved_until = 0;
+    {
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(holder, "SELECT MAX(t_s) FROM beats", -1, &st, nullptr) ==
+                SQLITE_OK);
+        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        saved_until = sqlite3_column_double(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(holder);
+    const double ended_at = session.view()->summary->duration_s;
+    CHECK(ended_at - saved_until >= 300);
+    CHECK(ended_at - saved_until <= 300 + 30 + 10);
+
+    Database next(db, Database::Open::existing);
+    REQUIRE(next.notices().size() == 1);
+    CHECK_THAT(next.notices()[0],
+               Catch::StartsWith("merged ") && Catch::Contains("from " + journal) &&
+                   Catch::EndsWith("into session " + std::to_string(session.id()) + " (complete)"));
+    const SessionRecord r = next.load(session.id());
+    REQUIRE(r.beats.size() == beats.size());
+    for (std::size_t i = 0; i < beats.size(); ++i) {
+        if (r.beats[i].t_s != beats[i].t_s || r.beats[i].rr_ms != beats[i].rr_ms) {
+            FAIL("beat " << i << " differs");
+        }
+    }
+    CHECK(r.session.state == "complete");
 }
