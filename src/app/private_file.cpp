@@ -65,23 +65,11 @@ bool write_all(int fd, const std::string& data) {
     return true;
 }
 
-void write_private_file(const std::string& path, const std::string& data, bool replace) {
-    if (!replace) {
-        struct stat st {};
-        if (::lstat(path.c_str(), &st) == 0)
-            throw PrivateFileError(path + ": exists; --force replaces it");
-    }
-    const std::string tmp = path + ".part";
-    ::unlink(tmp.c_str());  // a leftover of an earlier failed write (never a followed link)
-    const int fd = open_private(tmp, false);
-    const bool ok = write_all(fd, data) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-        ::unlink(tmp.c_str());
-        throw PrivateFileError(path + ": write failed (disk full?); nothing was written");
-    }
-    // link() refuses an existing target atomically; rename() replaces (a link itself, never
-    // its target).
+namespace {
+
+// Moves the finished temporary into place: link() refuses an existing target atomically;
+// rename() replaces (a link itself, never its target).
+void place(const std::string& tmp, const std::string& path, bool replace) {
     const bool placed =
         replace ? ::rename(tmp.c_str(), path.c_str()) == 0 : ::link(tmp.c_str(), path.c_str()) == 0;
     const int err = errno;
@@ -90,6 +78,44 @@ void write_private_file(const std::string& path, const std::string& data, bool r
         throw PrivateFileError(path + (err == EEXIST ? ": exists; --force replaces it"
                                                      : ": cannot create the file: " +
                                                            std::string(std::strerror(err))));
+}
+
+std::string fresh_temporary(const std::string& path, bool replace) {
+    if (!replace) {
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) == 0)
+            throw PrivateFileError(path + ": exists; --force replaces it");
+    }
+    const std::string tmp = path + ".part";
+    ::unlink(tmp.c_str());  // a leftover of an earlier failed write (never a followed link)
+    return tmp;
+}
+
+}  // namespace
+
+void write_private_file(const std::string& path, const std::string& data, bool replace) {
+    const std::string tmp = fresh_temporary(path, replace);
+    const int fd = open_private(tmp, false);
+    const bool ok = write_all(fd, data) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+        ::unlink(tmp.c_str());
+        throw PrivateFileError(path + ": write failed (disk full?); nothing was written");
+    }
+    place(tmp, path, replace);
+}
+
+void write_private_file_by(const std::string& path, bool replace,
+                           const std::function<void(const std::string& tmp)>& fill) {
+    const std::string tmp = fresh_temporary(path, replace);
+    ::close(open_private(tmp, false));  // made here, 0600: the library only truncates it
+    try {
+        fill(tmp);
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    place(tmp, path, replace);
 }
 
 void check_symlink(const std::string& path) {

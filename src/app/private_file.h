@@ -3,6 +3,7 @@
 // a file goes is never followed (a dangling one never creates its target).
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ bool write_all(int fd, const std::string& data);
 // half a file, and without `replace` an existing file is never overwritten (even one made
 // meanwhile). Throws PrivateFileError saying why.
 void write_private_file(const std::string& path, const std::string& data, bool replace);
+
+// The same for a library that writes files by name itself (EDFlib, cairo): `fill` writes the
+// temporary `tmp`, already made 0600 and empty. What `fill` throws is passed on, the temporary
+// removed.
+void write_private_file_by(const std::string& path, bool replace,
+                           const std::function<void(const std::string& tmp)>& fill);
 
 // The database's own path: a symlink is followed only to a file the user owns; a dangling one,
 // or one to another user's file, is refused. Throws PrivateFileError.

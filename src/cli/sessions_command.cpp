@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "app/private_file.h"
@@ -10,6 +11,7 @@
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
+#include "export/edf.h"
 #include "session/event_json.h"
 #include "session/store.h"
 
@@ -23,13 +25,39 @@ struct SessionsOptions {
     std::string format;  // per subcommand default
     std::string output;
     bool force = false;
+    bool events = false;  // csv: the events as rows too
 };
 
 // rr: one RR interval per line in ms, the plain layout Kubios HRV and `steady analyze` read.
 // Every delivered interval is written, suspected artifacts included (Kubios corrects them
 // itself); a gap cannot be expressed in this layout, so csv or json keep them.
-void write_export(std::ostream& out, const SessionRecord& d, const std::string& format) {
-    if (format == "csv") {
+// csv --events: beats and events as rows of one file in time order (a beat before an event at
+// the same time); `detail` is the event's fields as JSON, quoted for CSV.
+void write_csv_with_events(std::ostream& out, const SessionRecord& d) {
+    out << "kind,t_s,rr_ms,flags,detail\n";
+    const auto csv_quoted = [](const std::string& v) {
+        std::string q = "\"";
+        for (const char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    };
+    std::size_t e = 0;
+    for (std::size_t b = 0; b <= d.beats.size(); ++b) {
+        const double until =
+            b < d.beats.size() ? d.beats[b].t_s : std::numeric_limits<double>::infinity();
+        for (; e < d.events.size() && d.events[e].t_s < until; ++e)
+            out << kind_of(d.events[e]) << ',' << exact(d.events[e].t_s) << ",,,"
+                << csv_quoted(event_fields(d.events[e]).dump()) << '\n';
+        if (b < d.beats.size())
+            out << "beat," << exact(d.beats[b].t_s) << ',' << exact(d.beats[b].rr_ms) << ','
+                << d.beats[b].flags << ",\n";
+    }
+}
+
+void write_export(std::ostream& out, const SessionRecord& d, const std::string& format,
+                  bool events) {
+    if (format == "csv" && events) {
+        write_csv_with_events(out, d);
+    } else if (format == "csv") {
         out << "t_s,rr_ms,flags\n";
         for (const PlacedBeat& b : d.beats)
             out << exact(b.t_s) << ',' << exact(b.rr_ms) << ',' << b.flags << '\n';
@@ -106,18 +134,39 @@ int show(const SessionsOptions& o, bool recompute) {
     return 0;
 }
 
+// steady-session-ID-DATE.edf in the current folder.
+std::string default_edf_name(const SessionRecord& d) {
+    return "steady-session-" + std::to_string(d.session.id) + "-" +
+           d.session.started_at.substr(0, 10) + ".edf";
+}
+
 int export_session(const SessionsOptions& o) {
+    if (o.events && o.format != "csv")
+        throw UsageError("--events adds the events to the csv format; give --format csv");
     Database db(db_path(o), Database::Open::existing);
     say_notices(db, "sessions");
     const SessionRecord d = db.load(o.id);
+    if (o.format == "edf") {
+        if (o.output == "-") throw UsageError("an EDF+ file is binary: give -o FILE");
+        const std::string file = o.output.empty() ? default_edf_name(d) : o.output;
+        try {
+            exporting::write_edf(d, file, o.force);
+        } catch (const exporting::ExportError& e) {
+            std::cerr << "steady sessions export: " << e.what() << "\n";
+            return 1;
+        }
+        std::cerr << "steady sessions export: session " << d.session.id << " written to " << file
+                  << " (EDF+, " << exporting::kEdfRateHz << " Hz)\n";
+        return 0;
+    }
     if (o.output.empty() || o.output == "-") {
-        write_export(std::cout, d, o.format);
+        write_export(std::cout, d, o.format, o.events);
         return 0;
     }
     // A private file (0600, never through a symlink), written whole or not at all, and never
     // over an existing file unless --force.
     std::ostringstream text;
-    write_export(text, d, o.format);
+    write_export(text, d, o.format, o.events);
     try {
         write_private_file(o.output, text.str(), o.force);
     } catch (const PrivateFileError& e) {
@@ -157,12 +206,14 @@ void add_sessions_command(CLI::App& app, int* status) {
     CLI::App* ex = cmd->add_subcommand("export", "Write one session out");
     id_option(ex);
     ex->add_option("--format", o->format,
-                   "csv (t_s,rr_ms,flags; default), rr (Kubios RR text, "
-                   "ms) or json")
-        ->check(CLI::IsMember({"csv", "rr", "json"}));
+                   "csv (t_s,rr_ms,flags; default), rr (Kubios RR text, ms), json, or edf "
+                   "(EDF+ at 4 Hz: RR interval, heart rate, pacer phase, events as annotations)")
+        ->check(CLI::IsMember({"csv", "rr", "json", "edf"}));
+    ex->add_flag("--events", o->events,
+                 "csv: the events as rows of the same file (kind,t_s,rr_ms,flags,detail)");
     ex->add_option("-o,--output", o->output,
-                   "File to write (0600; default: standard output); an existing file is "
-                   "refused unless --force");
+                   "File to write (0600; default: standard output, and for edf "
+                   "steady-session-ID-DATE.edf); an existing file is refused unless --force");
     ex->add_flag("--force", o->force, "Replace an existing --output file");
 
     cmd->callback([o, status, sh, su, ex] {

@@ -199,3 +199,71 @@ TEST_CASE("sessions never creates a database at a mistyped path", "[cli][session
     CHECK(r.status == 1);
     CHECK_FALSE(std::filesystem::exists(dir / "data"));
 }
+
+TEST_CASE("sessions export --events: beats and events as rows of one CSV, in time order",
+          "[cli][session]") {
+    test::TempDir dir;
+    const std::string db = dir / "s.db";
+    REQUIRE(test::run("record --sensor sim:trigger-recovery --duration 600 --speed 500 --quiet "
+                      "--db " +
+                      db)
+                .status == 0);
+    const test::Run plain = test::run("sessions export 1 --db " + db);
+    const test::Run whole = test::run("sessions export 1 --format json --db " + db);
+    const test::Run both = test::run("sessions export 1 --format csv --events --db " + db);
+    REQUIRE(plain.status == 0);
+    REQUIRE(both.status == 0);
+    const json j = json::parse(whole.out);
+    std::istringstream in(both.out);
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "kind,t_s,rr_ms,flags,detail");
+    std::string beat_rows = "t_s,rr_ms,flags\n";
+    std::vector<json> events;
+    double last_t = -1;
+    bool ordered = true;
+    while (std::getline(in, line)) {
+        const auto comma = line.find(',');
+        const std::string kind = line.substr(0, comma);
+        const double t = std::stod(line.substr(comma + 1));
+        ordered = ordered && t >= last_t;
+        last_t = t;
+        if (kind == "beat") {
+            // beat,T,RR,FLAGS, : the plain export's row with the kind before it
+            REQUIRE(line.back() == ',');
+            beat_rows += line.substr(comma + 1, line.size() - comma - 2) + "\n";
+        } else {
+            // kind,T,,,"{...}" with "" for each quote inside
+            const auto open = line.find(",,,\"");
+            REQUIRE(open != std::string::npos);
+            std::string detail = line.substr(open + 4, line.size() - open - 5);
+            std::string unquoted;
+            for (std::size_t i = 0; i < detail.size(); ++i) {
+                unquoted += detail[i];
+                if (detail[i] == '"' && i + 1 < detail.size() && detail[i + 1] == '"') ++i;
+            }
+            json e = json::parse(unquoted);
+            e["t_s"] = t;
+            e["kind"] = kind;
+            events.push_back(e);
+        }
+    }
+    CHECK(ordered);
+    CHECK(beat_rows == plain.out);  // the same beats, exact
+    REQUIRE(events.size() == j["events"].size());
+    REQUIRE(events.size() > 3);
+    std::size_t matched = 0;
+    for (const json& want : j["events"])
+        for (const json& got : events)
+            if (got["kind"] == want["kind"] &&
+                got["t_s"].get<double>() == want["t_s"].get<double>()) {
+                json w = want;
+                CHECK(got == w);
+                ++matched;
+                break;
+            }
+    CHECK(matched == events.size());
+    const test::Run bad = test::run("sessions export 1 --format rr --events --db " + db);
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--events adds the events to the csv format"));
+}
