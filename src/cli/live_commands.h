@@ -14,5 +14,7 @@ void add_scan_command(CLI::App& app, int* status);
 void add_recovery_commands(CLI::App& app, int* status);
 // `steady clients` and `steady protocols` (clients_command.cpp).
 void add_clients_command(CLI::App& app, int* status);
+// `steady report` (report_command.cpp).
+void add_report_command(CLI::App& app, int* status);
 
 }  // namespace steady::cli
