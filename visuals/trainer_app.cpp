@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/private_file.h"
 #include "protocol/protocol.h"
 #include "sensor/registry.h"
 #include "session/history.h"
@@ -102,11 +103,21 @@ TrainerApp::~TrainerApp() {
     if (running_) end_session();
     audio_.reset();
     if (gl_) {
+        if (client_ctx_) {  // first: it borrows the console's font atlas
+            SDL_GL_MakeCurrent(client_window_, gl_);
+            ImGui::SetCurrentContext(client_ctx_);
+            ImGui_ImplOpenGL3_Shutdown();
+            ImGui_ImplSDL2_Shutdown();
+            ImGui::DestroyContext(client_ctx_);
+            ImGui::SetCurrentContext(console_ctx_);
+            SDL_GL_MakeCurrent(window_, gl_);
+        }
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplSDL2_Shutdown();
         ImGui::DestroyContext();
         SDL_GL_DeleteContext(gl_);
     }
+    if (client_window_) SDL_DestroyWindow(client_window_);
     if (window_) SDL_DestroyWindow(window_);
     SDL_Quit();
 }
@@ -132,7 +143,8 @@ void TrainerApp::init_window() {
         w = std::max(w, std::min(usable.w, 640));
         h = w * 9 / 16;
     }
-    window_ = SDL_CreateWindow("Steady", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+    const char* title = options_.client_display ? "Steady - console" : "Steady";
+    window_ = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!window_) throw WindowError(std::string("cannot create the window: ") + SDL_GetError());
     gl_ = SDL_GL_CreateContext(window_);
@@ -152,6 +164,78 @@ void TrainerApp::init_window() {
     SDL_GetDisplayBounds(0, &bounds);
     const float by_size = bounds.h >= 2000 ? 2.0f : bounds.h >= 1400 ? 1.5f : 1.0f;
     dpi_scale_ = std::clamp(std::max(ddpi / 96.0f, by_size), 1.0f, 4.0f);
+    console_ctx_ = ImGui::GetCurrentContext();
+    if (options_.client_display) open_client_display();
+}
+
+// The client display: a second SDL window with its own ImGui context (Debian's ImGui 1.86 has no
+// multi-viewport support), drawn through the console's GL context and sharing its font atlas.
+// Borderless full screen on the second monitor when there is one, else a normal window.
+void TrainerApp::open_client_display() {
+    ui_.client_display = true;
+    ui_.screens = std::max(1, SDL_GetNumVideoDisplays());
+    ui_.client_screen = ui_.screens > 1 ? 1 : 0;
+    int w = 0, h = 0;
+    SDL_GetWindowSize(window_, &w, &h);
+    const Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI |
+                         (ui_.screens > 1 ? SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS
+                                          : SDL_WINDOW_RESIZABLE);
+    client_window_ = SDL_CreateWindow(
+        "Steady - client display", SDL_WINDOWPOS_CENTERED_DISPLAY(ui_.client_screen),
+        SDL_WINDOWPOS_CENTERED_DISPLAY(ui_.client_screen), w, h, flags);
+    if (!client_window_)
+        throw WindowError(std::string("cannot create the client display: ") + SDL_GetError());
+    ImGuiIO& console_io = ImGui::GetIO();
+    client_ctx_ = ImGui::CreateContext(console_io.Fonts);
+    ImGui::SetCurrentContext(client_ctx_);
+    ImGui::GetIO().IniFilename = nullptr;
+    SDL_GL_MakeCurrent(client_window_, gl_);
+    ImGui_ImplSDL2_InitForOpenGL(client_window_, gl_);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    ImGui::SetCurrentContext(console_ctx_);
+    SDL_GL_MakeCurrent(window_, gl_);
+    // Two swaps a frame: vsync would halve the rate; run() paces the frames instead.
+    SDL_GL_SetSwapInterval(0);
+    // Keyboard focus stays with the console.
+    SDL_RaiseWindow(window_);
+}
+
+void TrainerApp::move_client_display() {
+    if (!client_window_) return;
+    ui_.screens = std::max(1, SDL_GetNumVideoDisplays());
+    ui_.client_screen = (ui_.client_screen + 1) % ui_.screens;
+    const bool own_screen = ui_.screens > 1 && ui_.client_screen != 0;
+    SDL_SetWindowFullscreen(client_window_, 0);
+    SDL_SetWindowBordered(client_window_, own_screen ? SDL_FALSE : SDL_TRUE);
+    SDL_SetWindowPosition(client_window_, SDL_WINDOWPOS_CENTERED_DISPLAY(ui_.client_screen),
+                          SDL_WINDOWPOS_CENTERED_DISPLAY(ui_.client_screen));
+    if (own_screen) SDL_SetWindowFullscreen(client_window_, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    SDL_SetWindowInputFocus(window_);
+}
+
+void TrainerApp::show_client_display(bool shown) {
+    if (!client_window_) return;
+    ui_.client_shown = shown;
+    if (shown) {
+        SDL_ShowWindow(client_window_);
+        SDL_RaiseWindow(window_);
+    } else {
+        SDL_HideWindow(client_window_);
+    }
+}
+
+// An event for the client display's window: ImGui of its own context sees it (hover, resize);
+// nothing acts on keys or clicks there, and focus goes back to the console.
+void TrainerApp::handle_client_event(const SDL_Event& e) {
+    ImGui::SetCurrentContext(client_ctx_);
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    ImGui::SetCurrentContext(console_ctx_);
+    if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP || e.type == SDL_MOUSEBUTTONDOWN ||
+        e.type == SDL_TEXTINPUT)
+        ++client_events_ignored_;
+    if (e.type != SDL_WINDOWEVENT) return;
+    if (e.window.event == SDL_WINDOWEVENT_CLOSE) show_client_display(false);
+    if (e.window.event == SDL_WINDOWEVENT_FOCUS_GAINED) SDL_SetWindowInputFocus(window_);
 }
 
 void TrainerApp::load_fonts(float scale) {
@@ -550,6 +634,34 @@ void TrainerApp::handle_key(SDL_Keycode key) {
     }
 }
 
+namespace {
+
+// The window an SDL event belongs to (0: none, e.g. SDL_QUIT).
+Uint32 event_window(const SDL_Event& e) {
+    switch (e.type) {
+        case SDL_WINDOWEVENT:
+            return e.window.windowID;
+        case SDL_KEYDOWN:
+        case SDL_KEYUP:
+            return e.key.windowID;
+        case SDL_TEXTINPUT:
+            return e.text.windowID;
+        case SDL_TEXTEDITING:
+            return e.edit.windowID;
+        case SDL_MOUSEMOTION:
+            return e.motion.windowID;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
+            return e.button.windowID;
+        case SDL_MOUSEWHEEL:
+            return e.wheel.windowID;
+        default:
+            return 0;
+    }
+}
+
+}  // namespace
+
 void TrainerApp::handle_event(const SDL_Event& e) {
     ImGui_ImplSDL2_ProcessEvent(&e);
     const bool close = e.type == SDL_QUIT ||
@@ -566,9 +678,9 @@ void TrainerApp::handle_event(const SDL_Event& e) {
 
 // Frames ------------------------------------------------------------------------------------
 
-void TrainerApp::save_screenshot(const std::string& path, double t_s) {
+void TrainerApp::save_screenshot(SDL_Window* window, const std::string& path, double t_s) {
     int w = 0, h = 0;
-    SDL_GL_GetDrawableSize(window_, &w, &h);
+    SDL_GL_GetDrawableSize(window, &w, &h);
     std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * h * 4);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadBuffer(GL_BACK);
@@ -579,8 +691,18 @@ void TrainerApp::save_screenshot(const std::string& path, double t_s) {
         std::copy_n(&pixels[static_cast<std::size_t>(h - 1 - y) * row], row,
                     &flipped[static_cast<std::size_t>(y) * row]);
     for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // opaque
-    if (!stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row))) {
-        std::cerr << "steady: " << path << ": cannot write the screenshot\n";
+    // A screenshot shows health data: a private file (0600), like every other.
+    std::string png;
+    const auto append = [](void* to, void* data, int size) {
+        static_cast<std::string*>(to)->append(static_cast<const char*>(data),
+                                              static_cast<std::size_t>(size));
+    };
+    try {
+        if (!stbi_write_png_to_func(append, &png, w, h, 4, flipped.data(), static_cast<int>(row)))
+            throw PrivateFileError(path + ": cannot encode the screenshot");
+        write_private_file(path, png, true);
+    } catch (const PrivateFileError& e) {
+        std::cerr << "steady: " << e.what() << "\n";
         return;
     }
     std::string what;
@@ -620,7 +742,12 @@ void TrainerApp::play_cues(const std::optional<pacer::Point>& p) {
 
 bool TrainerApp::step() {
     SDL_Event e;
-    while (SDL_PollEvent(&e)) handle_event(e);
+    while (SDL_PollEvent(&e)) {
+        if (client_window_ && event_window(e) == SDL_GetWindowID(client_window_))
+            handle_client_event(e);
+        else
+            handle_event(e);
+    }
     if (quit_) return false;
     const float want_scale = dpi_scale_ * static_cast<float>(config_.window.font_scale);
     if (std::abs(want_scale - applied_scale_) > 1e-3f) load_fonts(want_scale);
@@ -631,7 +758,7 @@ bool TrainerApp::step() {
     if (!running_ && !last_view_) t = static_cast<double>(SDL_GetTicks64() - opened_ms_) / 1000.0;
     // The screenshot draws exactly the asked moment, on the third frame from reaching it (a new
     // ImGui window sizes itself on its first frame and shows on the next).
-    const bool shooting = !options_.screenshot.empty() && !screenshot_done_ &&
+    const bool shooting = wants_screenshot() && !screenshot_done_ &&
                           options_.screenshot_at_s >= 0 &&
                           (shoot_frames_ > 0 || t >= options_.screenshot_at_s || !running_);
     if (shooting) {
@@ -647,7 +774,7 @@ bool TrainerApp::step() {
     // A session that ended by itself (the scenario's story, a replay's last beat) shows its
     // summary as if ended by hand.
     if (running_ && running_->session->view()->state == SessionView::State::ended &&
-        options_.screenshot.empty())
+        !wants_screenshot())
         end_session();
     const std::shared_ptr<const SessionView> view = session_view();
     static const Snapshot kEmpty{};
@@ -682,18 +809,52 @@ bool TrainerApp::step() {
     glClearColor(kBackground.x, kBackground.y, kBackground.z, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (shoot) {
-        save_screenshot(options_.screenshot, t);
-        screenshot_done_ = true;
-    }
+    if (shoot && !options_.screenshot.empty()) save_screenshot(window_, options_.screenshot, t);
     SDL_GL_SwapWindow(window_);
+    if (client_window_ && ui_.client_shown) draw_client_frame(frame, shoot);
+    if (shoot) screenshot_done_ = true;
 
     if (ui_.quit_after_summary && !ui_.summary) quit_ = true;
     if (options_.exit_after_s > 0 && t >= options_.exit_after_s &&
-        (options_.screenshot.empty() || screenshot_done_))
+        (!wants_screenshot() || screenshot_done_))
         return false;
     if (options_.exit_after_s <= 0 && screenshot_done_ && options_.open == "summary") return false;
     return !quit_;
+}
+
+// The client display's frame: its own context, the same moment and session view.
+void TrainerApp::draw_client_frame(Frame& console_frame, bool shoot) {
+    const ImGuiStyle style = ImGui::GetStyle();  // the console's (sizes scaled with the fonts)
+    SDL_GL_MakeCurrent(client_window_, gl_);
+    ImGui::SetCurrentContext(client_ctx_);
+    ImGui::GetStyle() = style;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    Frame f{console_frame.view,
+            console_frame.ended,
+            console_frame.snap,
+            console_frame.t_s,
+            console_frame.pace,
+            fonts_,
+            ui_,
+            config_,
+            config_path_,
+            *this};
+    f.for_client = true;
+    draw_client_display(f);
+    ImGui::Render();
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(client_window_, &w, &h);
+    glViewport(0, 0, w, h);
+    glClearColor(kBackground.x, kBackground.y, kBackground.z, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (shoot && !options_.client_screenshot.empty())
+        save_screenshot(client_window_, options_.client_screenshot, console_frame.t_s);
+    SDL_GL_SwapWindow(client_window_);
+    ImGui::SetCurrentContext(console_ctx_);
+    SDL_GL_MakeCurrent(window_, gl_);
 }
 
 int TrainerApp::run() {

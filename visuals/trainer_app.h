@@ -92,6 +92,13 @@ class TrainerApp final : public Controller {
     void repeat_step() override;
     void extend_step(double seconds) override;
     void confirm_resonance(const std::string& client, double bpm) override;
+    void move_client_display() override;
+    void show_client_display(bool shown) override;
+    // The client display (tests): its window, or null without --client-display.
+    SDL_Window* client_window() const { return client_window_; }
+    SDL_Window* console_window() const { return window_; }
+    // Keys and clicks that reached the client display's window (they are never acted on).
+    int client_events_ignored() const { return client_events_ignored_; }
 
   private:
     struct Running {
@@ -105,7 +112,13 @@ class TrainerApp final : public Controller {
     bool try_start(const std::string& spec);
     void handle_event(const SDL_Event& e);
     void handle_key(SDL_Keycode key);
-    void save_screenshot(const std::string& path, double t_s);
+    void save_screenshot(SDL_Window* window, const std::string& path, double t_s);
+    void open_client_display();
+    void handle_client_event(const SDL_Event& e);
+    void draw_client_frame(Frame& console_frame, bool shoot);
+    bool wants_screenshot() const {
+        return !options_.screenshot.empty() || !options_.client_screenshot.empty();
+    }
     void smooth_colour(const Snapshot& s, double t_s);
     void play_cues(const std::optional<pacer::Point>& p);
     pacer::Pattern current_pattern() const;
@@ -116,6 +129,10 @@ class TrainerApp final : public Controller {
     std::string config_path_;
     SDL_Window* window_ = nullptr;
     SDL_GLContext gl_ = nullptr;
+    SDL_Window* client_window_ = nullptr;  // --client-display: the client's window...
+    ImGuiContext* console_ctx_ = nullptr;  // ...with an ImGui context of its own, both
+    ImGuiContext* client_ctx_ = nullptr;   // drawing through the one GL context
+    int client_events_ignored_ = 0;
     float dpi_scale_ = 1;
     float applied_scale_ = 0;
     Fonts fonts_;

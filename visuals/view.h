@@ -80,6 +80,12 @@ struct UiState {
     std::vector<protocol::Protocol> protocols;
     int protocol_choice = -1;  // in the picker: 0 free training, k protocols[k - 1]; -1 unset
     char new_client[65] = {};
+    // The client display (steady --client-display): a second window for the client.
+    bool client_display = false;  // this run has one
+    bool client_shown = true;     // open (closing it hides it; the console shows it again)
+    bool client_numbers = false;  // the clinician shows the figures on it too
+    int client_screen = 0;        // the monitor it is on
+    int screens = 1;
     std::string notice;  // a line under the top bar
     std::string error;   // shown in its own window until dismissed (a sensor that failed)
     std::optional<ShownSummary> summary;
@@ -132,6 +138,9 @@ class Controller {
     virtual void extend_step(double seconds) = 0;
     virtual void confirm_resonance(const std::string& client, double bpm) = 0;
     virtual void audio_changed() = 0;
+    // The client display: to the next monitor (full screen there), shown or hidden.
+    virtual void move_client_display() = 0;
+    virtual void show_client_display(bool shown) = 0;
 };
 
 // One frame's input to the views.
@@ -148,6 +157,9 @@ struct Frame {
     Controller& ctl;
     // Set by draw_window for the overlays: the tachogram's area (where the note goes).
     ImVec2 tacho_pos{}, tacho_size{};
+    // Drawn for the client's display: no controls, numbers only when the clinician shows them.
+    bool for_client = false;
+    bool numbers() const { return !for_client || ui.client_numbers; }
     bool simulated() const { return view && view->sensor.transport == "sim"; }
     ImVec4 pacer_colour() const;  // by arousal, neutral before the baseline
 };
@@ -177,6 +189,8 @@ void draw_protocol_panel(Frame& f);  // the clinician's steps and controls
 void draw_step_text(Frame& f, const ImVec2& pos, const ImVec2& size);  // a step without pacer
 void draw_step_table(const SessionSummary& s);  // per-step statistics, in the summary
 void draw_rf_result(Frame& f, const RfResultEvent& rf, const std::string& client);
+void draw_client_display(Frame& f);           // the client's window: pacer, step, feedback
+void draw_client_display_controls(Frame& f);  // the console's controls for it
 
 // Small shared widgets (widgets.cpp).
 std::string fmt(const char* f, double v);

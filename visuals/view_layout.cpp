@@ -55,6 +55,7 @@ void draw_window(Frame& f) {
         ImGui::SetNextWindowPos({origin.x, origin.y + bar_h});
         ImGui::SetNextWindowSize({side_w, size.y - bar_h - tacho_h});
         ImGui::Begin("##left", nullptr, kFixed);
+        if (f.ui.client_display) draw_client_display_controls(f);
         draw_protocol_panel(f);
         draw_left_panels(f);
         ImGui::End();

@@ -36,7 +36,7 @@ void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large) {
                       f.ended ? "Session ended" : "No session running");
         return;
     }
-    if (f.simulated())
+    if (f.simulated() && f.numbers())
         centered_text(dl, f.fonts.body, {c.x, pos.y + f.fonts.body->FontSize}, u32(kActivated),
                       "Simulated heart data");
     if (f.view->protocol) {
@@ -45,13 +45,15 @@ void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large) {
             draw_step_text(f, pos, size);
             return;
         }
-        // The step above the pacer: where the run stands.
+        // The step above the pacer: where the run stands (the client display says it itself).
         const double left = pr.left_s(f.t_s);
-        const std::string line = "Step " + std::to_string(pr.index + 1) + " of " +
-                                 std::to_string(pr.protocol->steps.size()) + ": " +
-                                 pr.step()->name + "   " + clock_text(left) + " left";
-        centered_text(dl, f.fonts.body, {c.x, pos.y + f.fonts.body->FontSize * 2.3f}, u32(kText),
-                      line.c_str());
+        if (!f.for_client)
+            centered_text(dl, f.fonts.body, {c.x, pos.y + f.fonts.body->FontSize * 2.3f},
+                          u32(kText),
+                          ("Step " + std::to_string(pr.index + 1) + " of " +
+                           std::to_string(pr.protocol->steps.size()) + ": " + pr.step()->name +
+                           "   " + clock_text(left) + " left")
+                              .c_str());
     }
     if (!f.pace) {  // --no-pacer: the heart rate, large, instead
         const std::string hr = f.snap.hr_bpm ? fmt("%.0f", *f.snap.hr_bpm) : "--";
@@ -88,6 +90,7 @@ void draw_pacer(Frame& f, const ImVec2& pos, const ImVec2& size, bool large) {
     const char* words = p.paused ? "Paused" : phase_words(p.phase);
     const float below = c.y + room + f.fonts.phase->FontSize * 0.5f;
     centered_text(dl, f.fonts.phase, {c.x, below}, u32(kText), words);
+    if (!f.numbers()) return;
     // Pattern, breath number and tempo.
     char line[160];
     std::snprintf(line, sizeof line, "%s   breath %ld   %.2f s per count   %.1f breaths/min",

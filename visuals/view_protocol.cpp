@@ -158,6 +158,7 @@ void draw_step_text(Frame& f, const ImVec2& pos, const ImVec2& size) {
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     // The heart rate, small, for the clinician.
+    if (!f.numbers()) return;
     const std::string hr = f.snap.hr_bpm ? fmt("%.0f bpm", *f.snap.hr_bpm) : "-- bpm";
     centered_text(dl, f.fonts.body, {c.x, pos.y + size.y * 0.92f}, u32(kDim), hr.c_str());
 }

@@ -12,8 +12,10 @@ struct TrainerOptions {
     std::string sensor;   // empty: settings file, last strap, else the simulator
     std::string pattern;  // empty: settings file, else 4-7-8
     bool fullscreen = false;
-    double speed = 1;        // sim and replay only
-    std::string screenshot;  // PNG to save at screenshot_at_s (session time)
+    double speed = 1;               // sim and replay only
+    std::string screenshot;         // PNG to save at screenshot_at_s (session time)
+    bool client_display = false;    // a second window for the client (the first: the console)
+    std::string client_screenshot;  // the client display's PNG, at the same moment
     double screenshot_at_s = -1;
     double exit_after_s = 0;  // 0: until the window is closed
     std::string open;         // a view to open at start: focus, picker, journal, summary,

@@ -39,6 +39,11 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
     app.add_flag("--no-adapt", t.no_adapt, "Keep the pacer's tempo fixed");
     app.add_flag("--no-pacer", t.no_pacer, "Run without the breathing pacer");
     app.add_option("--screenshot", t.screenshot, "Save the window as a PNG at --screenshot-at");
+    app.add_flag("--client-display", t.client_display,
+                 "Clinician mode: a second window for the client (the pacer, the step, gentle "
+                 "feedback; full screen on a second monitor), this one the console");
+    app.add_option("--client-screenshot", t.client_screenshot,
+                   "Save the client display as a PNG at --screenshot-at");
     app.add_option("--screenshot-at", t.screenshot_at_s, "Session time of the screenshot (s)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--exit-after", t.exit_after_s,
@@ -74,8 +79,13 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
         return 1;
     }
     if (app.get_subcommands().empty()) {
-        if (!t.screenshot.empty() && t.screenshot_at_s < 0) {
-            std::cerr << "steady: --screenshot needs --screenshot-at S (session time)\n";
+        if ((!t.screenshot.empty() || !t.client_screenshot.empty()) && t.screenshot_at_s < 0) {
+            std::cerr << "steady: --screenshot and --client-screenshot need --screenshot-at S "
+                         "(session time)\n";
+            return 2;
+        }
+        if (!t.client_screenshot.empty() && !t.client_display) {
+            std::cerr << "steady: --client-screenshot needs --client-display\n";
             return 2;
         }
         if (t.width > 0) t.height = t.width * 9 / 16;

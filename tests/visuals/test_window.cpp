@@ -8,6 +8,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "drivers/drivers.h"
 #include "session/store.h"
@@ -288,4 +291,112 @@ TEST_CASE("with several clients the window first asks who, then runs their proto
     REQUIRE(sessions.size() == 1);
     CHECK(db.summary(sessions[0].id).steps.size() == 2);
     CHECK(db.list("alex").empty());
+}
+
+TEST_CASE(
+    "--client-display: two top-level windows, a screenshot of each, input only on the "
+    "console",
+    "[gui][client-display]") {
+    test::TempDir dir;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+    TrainerOptions o;
+    o.sensor = "sim:paced";
+    o.speed = 4;
+    o.db = dir / "s.db";
+    o.width = 960;
+    o.height = 540;
+    o.client_display = true;
+    o.screenshot = dir / "console.png";
+    o.client_screenshot = dir / "client.png";
+    o.screenshot_at_s = 3;
+    ui::TrainerApp app(o, sensor_registry());
+    REQUIRE(app.client_window() != nullptr);
+    CHECK(std::string(SDL_GetWindowTitle(app.console_window())) == "Steady - console");
+    CHECK(std::string(SDL_GetWindowTitle(app.client_window())) == "Steady - client display");
+    CHECK(SDL_GetWindowID(app.client_window()) != SDL_GetWindowID(app.console_window()));
+    const auto frames = [&](int n) {
+        for (int i = 0; i < n; ++i) REQUIRE(app.step());
+    };
+    frames(3);
+    // The X server sees two top-level windows with these names.
+    const std::string xwin = dir / "xwin.txt";
+    REQUIRE(std::system(("xwininfo -root -children > " + xwin).c_str()) == 0);
+    std::ifstream xin(xwin);
+    std::stringstream xs;
+    xs << xin.rdbuf();
+    CHECK_THAT(xs.str(), Catch::Contains("\"Steady - console\"") &&
+                             Catch::Contains("\"Steady - client display\""));
+
+    const Uint32 console_id = SDL_GetWindowID(app.console_window());
+    const Uint32 client_id = SDL_GetWindowID(app.client_window());
+    const auto key_to = [](Uint32 window, SDL_Keycode key) {
+        SDL_Event e{};
+        e.type = SDL_KEYDOWN;
+        e.key.windowID = window;
+        e.key.keysym.sym = key;
+        e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+        SDL_PushEvent(&e);
+        e.type = SDL_KEYUP;
+        SDL_PushEvent(&e);
+    };
+    const auto click_to = [](Uint32 window, int x, int y) {
+        SDL_Event e{};
+        e.type = SDL_MOUSEBUTTONDOWN;
+        e.button.windowID = window;
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = SDL_PRESSED;
+        e.button.x = x;
+        e.button.y = y;
+        SDL_PushEvent(&e);
+        e.type = SDL_MOUSEBUTTONUP;
+        e.button.state = SDL_RELEASED;
+        SDL_PushEvent(&e);
+    };
+    // Keys and clicks on the console act there and never reach the client display.
+    key_to(console_id, SDLK_z);
+    click_to(console_id, 480, 270);
+    frames(2);
+    CHECK(app.focus_mode());
+    CHECK(app.client_events_ignored() == 0);
+    key_to(console_id, SDLK_ESCAPE);
+    frames(2);
+    CHECK_FALSE(app.focus_mode());
+    // The same sent to the client display's window do nothing.
+    key_to(client_id, SDLK_z);
+    key_to(client_id, SDLK_t);
+    click_to(client_id, 480, 270);
+    frames(2);
+    CHECK_FALSE(app.focus_mode());
+    CHECK_FALSE(app.journal_open());
+    CHECK(app.client_events_ignored() == 5);  // 2 key downs, 2 key ups, 1 button down
+
+    // One screenshot of each window at the same session moment.
+    for (int i = 0; i < 2000 && !std::filesystem::exists(o.client_screenshot); ++i) {
+        if (!app.step()) break;
+        SDL_Delay(5);
+    }
+    REQUIRE(std::filesystem::exists(o.screenshot));
+    REQUIRE(std::filesystem::exists(o.client_screenshot));
+    const Image console = load(o.screenshot), client = load(o.client_screenshot);
+    CHECK(console.w == 960);
+    CHECK(client.w == 960);
+    // The console's top bar (buttons) lights its first rows; the client display has no
+    // controls, only the background there. Both show the pacer's disc in the middle.
+    const auto row_max = [](const Image& im, int y) {
+        double m = 0;
+        for (int x = 0; x < im.w; ++x) m = std::max(m, im.lum(x, y));
+        return m;
+    };
+    double console_top = 0, client_top = 0;
+    for (int y = 0; y < 20; ++y) {
+        console_top = std::max(console_top, row_max(console, y));
+        client_top = std::max(client_top, row_max(client, y));
+    }
+    CHECK(console_top > 100);
+    CHECK(client_top < 40);
+    double middle = 0;  // the disc around the count digit
+    for (int y = client.h / 4; y < client.h * 3 / 5; ++y)
+        middle = std::max(middle, client.lum(client.w / 2 - client.h / 12, y));
+    CHECK(middle > 60);
 }
