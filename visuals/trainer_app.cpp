@@ -15,8 +15,12 @@
 #include <iostream>
 
 #include "app/private_file.h"
+#include "export/pdf_report.h"
+#include "hrv/coherence.h"
 #include "protocol/protocol.h"
+#include "recovery/series.h"
 #include "sensor/registry.h"
+#include "sensor/sensor.h"
 #include "session/history.h"
 #include "visuals/audio.h"
 #include "visuals/palette.h"
@@ -97,6 +101,14 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     if (options_.open == "progress") open_progress();
     if (options_.open == "journal-list") open_journal_list();
     if (options_.open == "clients") open_clients();
+    if (options_.open == "review") {  // the newest stored session that has ended
+        const auto past = db_->list(std::nullopt, false);
+        for (auto it = past.rbegin(); it != past.rend(); ++it)
+            if (it->state != "recording") {
+                open_review(it->id);
+                break;
+            }
+    }
 }
 
 TrainerApp::~TrainerApp() {
@@ -509,6 +521,55 @@ void TrainerApp::open_past(std::int64_t id) {
         ui_.summary = ShownSummary{d.session, db_->summary(id), std::move(d.events)};
     } catch (const StoreError& e) {
         ui_.error = e.what();
+    }
+}
+
+void TrainerApp::open_review(std::int64_t id) {
+    try {
+        Review r;
+        r.record = db_->load(id);
+        r.summary = db_->summary(id);
+        r.episodes = db_->episodes(id);
+        for (const Event& e : r.record.events)
+            if (const auto* p = e.as<ProtocolEvent>()) r.protocol = p->name;
+        std::vector<double> t, rr;
+        recovery::SecondSeries series;
+        for (const PlacedBeat& b : r.record.beats) {
+            series.add(b);
+            if (b.flags & (kBeatSuspectedArtifact | kBeatContactLost)) continue;
+            t.push_back(b.t_s);
+            rr.push_back(b.rr_ms);
+        }
+        hrv::FftPlanCache plans;
+        for (const auto& w : hrv::coherence_windows(t, rr, hrv::CoherenceSettings{}, plans))
+            r.coherence.emplace_back(w.end_s, w.window.ratio);
+        series.advance_to(r.summary.duration_s);
+        for (std::size_t k = 0; k < series.seconds(); ++k) r.hr.push_back(series.inst_hr(k));
+        r.span_s = std::max(r.summary.duration_s, 1.0);
+        ui_.review = std::move(r);
+        ui_.sessions_open = false;
+    } catch (const StoreError& e) {
+        ui_.error = e.what();
+    }
+}
+
+void TrainerApp::write_report() {
+    if (!ui_.review) return;
+    const Review& r = *ui_.review;
+    exporting::SessionReportInput in{r.record.session, r.summary,  r.record.beats,
+                                     r.record.events,  r.episodes, r.protocol};
+    const std::string file = "steady-report-" + std::to_string(r.record.session.id) + "-" +
+                             r.record.session.started_at.substr(0, 10) + ".pdf";
+    try {
+        const int pages =
+            exporting::write_session_report(in, file, exporting::paper_from_locale(), true);
+        std::error_code ec;
+        const std::string where = std::filesystem::absolute(file, ec).string();
+        ui_.review->report = "Written: " + where + " (" + std::to_string(pages) +
+                             (pages == 1 ? " page)" : " pages)");
+        std::cerr << "steady: report " << where << "\n";
+    } catch (const exporting::ExportError& e) {
+        ui_.review->report = std::string("Not written: ") + e.what();
     }
 }
 

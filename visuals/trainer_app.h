@@ -82,6 +82,9 @@ class TrainerApp final : public Controller {
     void start_scan() override;
     void open_sessions() override;
     void open_past(std::int64_t id) override;
+    void open_review(std::int64_t id) override;
+    void write_report() override;
+    bool review_open() const { return ui_.review.has_value(); }
     void open_progress() override;
     void settings_changed() override;
     void audio_changed() override;

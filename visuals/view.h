@@ -60,6 +60,18 @@ struct ShownSummary {
     std::vector<Event> events;
 };
 
+// A past session opened for review: everything it holds, loaded once.
+struct Review {
+    SessionRecord record;
+    SessionSummary summary;
+    std::vector<recovery::Episode> episodes;
+    std::string protocol;                              // empty without one
+    std::vector<std::pair<double, double>> coherence;  // (window end s, ratio)
+    std::vector<double> hr;                            // per-second heart rate (0: none)
+    double from_s = 0, span_s = 0;                     // the tachogram's view (zoom, scroll)
+    std::string report;                                // the last PDF written, or why not
+};
+
 // The window's own state (what is open, drafts, the smoothed colour), on the main thread.
 struct UiState {
     bool focus = false;
@@ -89,6 +101,7 @@ struct UiState {
     std::string notice;  // a line under the top bar
     std::string error;   // shown in its own window until dismissed (a sensor that failed)
     std::optional<ShownSummary> summary;
+    std::optional<Review> review;     // a past session's review, when open
     bool quit_after_summary = false;  // the window was closed mid-session
     struct PastRow {
         StoredSession session;
@@ -124,8 +137,10 @@ class Controller {
     virtual void accept_grounding() = 0;
     virtual void dismiss_grounding() = 0;
     virtual void start_scan() = 0;
-    virtual void open_sessions() = 0;             // loads the list
-    virtual void open_past(std::int64_t id) = 0;  // shows its summary
+    virtual void open_sessions() = 0;               // loads the list
+    virtual void open_past(std::int64_t id) = 0;    // shows its summary
+    virtual void open_review(std::int64_t id) = 0;  // the whole session, for review
+    virtual void write_report() = 0;  // a PDF of the reviewed session, in the current folder
     virtual void open_progress() = 0;
     virtual void settings_changed() = 0;  // saves the settings file
     // Clinician mode.
@@ -189,6 +204,7 @@ void draw_protocol_panel(Frame& f);  // the clinician's steps and controls
 void draw_step_text(Frame& f, const ImVec2& pos, const ImVec2& size);  // a step without pacer
 void draw_step_table(const SessionSummary& s);  // per-step statistics, in the summary
 void draw_rf_result(Frame& f, const RfResultEvent& rf, const std::string& client);
+void draw_review(Frame& f);                   // a past session: tachogram, steps, curves
 void draw_client_display(Frame& f);           // the client's window: pacer, step, feedback
 void draw_client_display_controls(Frame& f);  // the console's controls for it
 

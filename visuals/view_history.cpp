@@ -101,6 +101,12 @@ void draw_summary(Frame& f) {
     if (ImGui::Button(ui.quit_after_summary ? "Close Steady" : "Close summary")) open = false;
     if (!ui.quit_after_summary) {
         ImGui::SameLine();
+        if (ImGui::Button("Review...")) {
+            const std::int64_t id = sh.session.id;
+            open = false;
+            f.ctl.open_review(id);
+        }
+        ImGui::SameLine();
         if (ImGui::Button("All sessions...")) {
             open = false;
             f.ctl.open_sessions();

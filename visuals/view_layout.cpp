@@ -86,6 +86,7 @@ void draw_window(Frame& f) {
     draw_progress(f);
     draw_journal_list(f);
     draw_summary(f);
+    draw_review(f);
     draw_clients(f);
     draw_error(f);
 }

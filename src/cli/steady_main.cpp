@@ -52,9 +52,10 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
         ->check(CLI::NonNegativeNumber);
     app.add_option("--open", t.open,
                    "Open a view at start: focus, picker, journal, settings, "
-                   "sessions, progress, summary (for screenshots and bug reports)")
+                   "sessions, progress, summary, review (the newest stored session), clients "
+                   "(for screenshots and bug reports)")
         ->check(CLI::IsMember({"focus", "picker", "journal", "journal-list", "settings", "sessions",
-                               "progress", "summary", "clients"}));
+                               "progress", "summary", "clients", "review"}));
     app.add_option("--db", t.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
     app.add_option("--config", t.config,
                    "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");

@@ -400,3 +400,53 @@ TEST_CASE(
         middle = std::max(middle, client.lum(client.w / 2 - client.h / 12, y));
     CHECK(middle > 60);
 }
+
+TEST_CASE("a past session opens for review, zooms, and writes its PDF report", "[gui][review]") {
+    test::TempDir dir;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+    const std::string db = dir / "s.db";
+    REQUIRE(test::run("record --sensor sim:trigger-recovery --protocol demo --speed 500 --quiet "
+                      "--db " +
+                      db)
+                .status == 0);
+    TrainerOptions o;
+    o.sensor = "sim:calm";
+    o.db = db;
+    o.open = "review";
+    o.width = 1280;
+    o.height = 720;
+    o.screenshot = dir / "review.png";
+    o.screenshot_at_s = 0.5;
+    const std::string cwd = std::filesystem::current_path().string();
+    std::filesystem::current_path(dir.path);  // the report goes to the current folder
+    {
+        ui::TrainerApp app(o, sensor_registry());
+        CHECK(app.review_open());
+        for (int i = 0; i < 5; ++i) REQUIRE(app.step());
+        app.write_report();
+        for (int i = 0; i < 300 && !std::filesystem::exists(o.screenshot); ++i) {
+            if (!app.step()) break;
+            SDL_Delay(5);
+        }
+        CHECK(app.review_open());
+    }
+    std::filesystem::current_path(cwd);
+    Database store(db, Database::Open::existing);
+    const StoredSession s = store.session(1);
+    const std::string pdf = dir / ("steady-report-1-" + s.started_at.substr(0, 10) + ".pdf");
+    REQUIRE(std::filesystem::exists(pdf));
+    const std::string txt = dir / "r.txt";
+    REQUIRE(std::system(("pdftotext " + pdf + " " + txt).c_str()) == 0);
+    std::ifstream in(txt);
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK_THAT(text.str(), Catch::Contains("Serial sevens") && Catch::Contains("Protocol: demo"));
+    // The review shows the session's tachogram: bright line pixels in its plot area.
+    REQUIRE(std::filesystem::exists(o.screenshot));
+    const Image im = load(o.screenshot);
+    int bright = 0;
+    for (int y = im.h / 6; y < im.h / 2; ++y)
+        for (int x = im.w / 8; x < im.w * 7 / 8; x += 2) bright += im.lum(x, y) > 180;
+    CHECK(bright > 200);
+}
