@@ -46,9 +46,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "steady_bench_gui: too few frames; give a longer session\n");
         return 1;
     }
-    std::printf("| window frame, UI build CPU time (1920x1080, all panels) | median %.0f us, "
-                "p95 %.0f us, %zu frames | < 1 ms |\n",
-                pct(v, 0.5), pct(v, 0.95), v.size());
+    std::printf(
+        "| window frame, UI build CPU time (1920x1080, all panels) | median %.0f us, "
+        "p95 %.0f us, %zu frames | < 1 ms |\n",
+        pct(v, 0.5), pct(v, 0.95), v.size());
     std::printf("| resident memory after a %.0f-min session | %.0f MB | < 150 MB |\n",
                 session_s / 60, rss_mb());
     std::string rm = std::string("rm -rf ") + dir;

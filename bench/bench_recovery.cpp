@@ -21,16 +21,6 @@
 using namespace steady;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-double run_ms(const std::string& cmd) {
-    const auto t0 = Clock::now();
-    if (std::system(cmd.c_str()) != 0) return -1;
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     const std::string steady_bin = argc > 1 ? argv[1] : "steady";
     char dir[] = "/tmp/steady-bench-XXXXXX";
@@ -72,7 +62,7 @@ int main(int argc, char** argv) {
     bench::header("value");
     std::vector<double> progress_ms;
     const std::string cmd = steady_bin + " progress --format json --db " + db_path + " >/dev/null";
-    for (int i = 0; i < 5; ++i) progress_ms.push_back(run_ms(cmd));
+    for (int i = 0; i < 5; ++i) progress_ms.push_back(bench::run_ms(cmd));
     bench::row("steady progress, a year of daily sessions (median of 5)",
                bench::percentile(progress_ms, 0.5), "ms", "< 200 ms");
     const auto refit0 = Clock::now();

@@ -13,18 +13,6 @@
 
 #include "bench_table.h"
 
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double run_ms(const std::string& cmd) {
-    const auto t0 = Clock::now();
-    if (std::system(cmd.c_str()) != 0) return -1;
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     const std::string steady_bin = argc > 1 ? argv[1] : "steady";
     char dir[] = "/tmp/steady-bench-XXXXXX";
@@ -44,19 +32,21 @@ int main(int argc, char** argv) {
         std::fclose(f);
     }
     const std::string env = "XDG_CONFIG_HOME=" + std::string(dir) + "/config ";
-    if (run_ms(env + steady_bin +
-               " record --sensor sim:trigger-recovery --protocol hour --duration 3600 "
-               "--speed 2000 --quiet --db " +
-               db + " >/dev/null 2>&1") < 0) {
+    if (steady::bench::run_ms(
+            env + steady_bin +
+            " record --sensor sim:trigger-recovery --protocol hour --duration 3600 "
+            "--speed 2000 --quiet --db " +
+            db + " >/dev/null 2>&1") < 0) {
         std::fprintf(stderr, "bench_report: recording the session failed\n");
         return 1;
     }
     std::vector<double> report, edf;
     for (int i = 0; i < 5; ++i) {
-        report.push_back(run_ms(env + steady_bin + " report 1 --force -o " + dir + "/r.pdf --db " +
-                                db + " 2>/dev/null"));
-        edf.push_back(run_ms(env + steady_bin + " sessions export 1 --format edf --force -o " +
-                             dir + "/s.edf --db " + db + " 2>/dev/null"));
+        report.push_back(steady::bench::run_ms(env + steady_bin + " report 1 --force -o " + dir +
+                                               "/r.pdf --db " + db + " 2>/dev/null"));
+        edf.push_back(steady::bench::run_ms(env + steady_bin +
+                                            " sessions export 1 --format edf --force -o " + dir +
+                                            "/s.edf --db " + db + " 2>/dev/null"));
     }
     std::error_code ec;
     const auto pdf_kb =

@@ -3,11 +3,20 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 namespace steady::bench {
+
+// Milliseconds a shell command took, as a user runs it; -1 if it failed.
+inline double run_ms(const std::string& cmd) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (std::system(cmd.c_str()) != 0) return -1;
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
 
 inline double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());

@@ -996,23 +996,30 @@ std::optional<std::string> Recording::commit() {
     // The journal first: once this returns, the rows are on the disk in one place or the other.
     std::optional<std::string> journal_err = journal_ ? journal_->flush() : std::nullopt;
     if (pending() == 0) return journal_err;
+    if (const auto err = write_pending()) {
+        const std::string kept =
+            journal_ && !journal_err
+                ? "kept in memory and in " + journal_->path()
+                : "kept in memory only (" + (journal_err ? *journal_err : journal_problem_) + ")";
+        return *err + ": " + std::to_string(pending_beats_.size()) + " beats and " +
+               std::to_string(pending_events_.size()) + " events not yet saved, " + kept +
+               "; retried every second";
+    }
+    return journal_err;  // the database has the rows; the journal's trouble is still said
+}
+
+std::optional<std::string> Recording::write_pending() {
     try {
         exec(db_, "BEGIN IMMEDIATE");
         insert_rows(db_, id_, pending_beats_, pending_events_);
         exec(db_, "COMMIT");
     } catch (const StoreError& e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        const std::string kept =
-            journal_ && !journal_err
-                ? "kept in memory and in " + journal_->path()
-                : "kept in memory only (" + (journal_err ? *journal_err : journal_problem_) + ")";
-        return std::string(e.what()) + ": " + std::to_string(pending_beats_.size()) +
-               " beats and " + std::to_string(pending_events_.size()) + " events not yet saved, " +
-               kept + "; retried every second";
+        return e.what();
     }
     pending_beats_.clear();
     pending_events_.clear();
-    return journal_err;  // the database has the rows; the journal's trouble is still said
+    return std::nullopt;
 }
 
 std::optional<std::string> Recording::finish(double duration_s, const SessionSummary& summary,
@@ -1033,18 +1040,8 @@ std::optional<std::string> Recording::finish(double duration_s, const SessionSum
     const std::size_t unsaved = pending_beats_.size();
     sqlite3_busy_timeout(db_, kFinishWaitMs);  // the last try waits out a passing lock
     const std::optional<std::string> err = [&]() -> std::optional<std::string> {
-        if (pending() > 0) {
-            try {
-                exec(db_, "BEGIN IMMEDIATE");
-                insert_rows(db_, id_, pending_beats_, pending_events_);
-                exec(db_, "COMMIT");
-            } catch (const StoreError& e) {
-                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-                return e.what();
-            }
-            pending_beats_.clear();
-            pending_events_.clear();
-        }
+        if (pending() > 0)
+            if (auto e = write_pending()) return e;
         try {
             Statement up(db_,
                          "UPDATE sessions SET state = 'complete', duration_s = ?, summary = ?, "

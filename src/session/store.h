@@ -245,6 +245,8 @@ class Recording {
     friend class Database;
     Recording(const std::string& path, std::int64_t client_id, const std::string& sensor,
               int challenge);
+    // The buffered rows in one transaction; on failure the reason, the rows kept.
+    std::optional<std::string> write_pending();
 
     std::string path_;
     sqlite3* db_ = nullptr;
