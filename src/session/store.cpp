@@ -946,10 +946,22 @@ Recording::Recording(const std::string& path, std::int64_t client_id, const std:
     // The journal exists before the disk can fill: made (and its room reserved) now. Without
     // one the session still records into the database, and says so.
     const std::string file = journal_path(path_, id_);
-    ::unlink(file.c_str());  // a leftover of a session of this id in a replaced database
+    std::string moved;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) == 0) {
+        // A journal of an older database's session with this id (the database was replaced):
+        // kept aside, never overwritten.
+        moved = file + ".stray-" + std::to_string(std::time(nullptr));
+        if (::rename(file.c_str(), moved.c_str()) != 0) moved.clear();
+    }
     try {
         journal_ = std::make_unique<SessionJournal>(file, id_, started_at);
         journal_problem_ = journal_->reserve_problem();
+        if (!moved.empty())
+            journal_problem_ += std::string(journal_problem_.empty() ? "" : "; ") +
+                                "an older journal with this session's name (of a database since "
+                                "replaced) was kept as " +
+                                moved;
     } catch (const JournalError& e) {
         journal_problem_ = std::string(e.what()) + "; the session records into the database only";
     }

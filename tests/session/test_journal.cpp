@@ -233,3 +233,27 @@ TEST_CASE(
     CHECK(r.session.state == "interrupted");
     CHECK(r.session.duration_s == beats.back().t_s);
 }
+
+TEST_CASE("journal: an older journal with the same name is kept aside, never overwritten",
+          "[session][journal]") {
+    test::TempDir dir;
+    const std::string path = dir / "s.db";
+    Database db(path, Database::Open::create);
+    {  // as if left by a database since replaced: its session 1 started at another time
+        SessionJournal old(journal_path(path, 1), 1, "2020-01-01T00:00:00Z");
+        old.add_beats(odd_beats(3));
+        REQUIRE_FALSE(old.flush());
+    }
+    auto rec = db.begin_recording(db.default_client(), "sim:calm", 1);
+    REQUIRE(rec->id() == 1);
+    CHECK_THAT(rec->journal_problem(),
+               Catch::Contains("was kept as " + journal_path(path, 1) + ".stray-"));
+    std::size_t strays = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path))
+        if (e.path().string().find(".stray-") != std::string::npos) {
+            ++strays;
+            CHECK(read_journal(e.path().string()).beats.size() == 3);
+        }
+    CHECK(strays == 1);
+    CHECK(read_journal(rec->journal()).session == 1);
+}
