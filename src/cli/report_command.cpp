@@ -80,9 +80,11 @@ int write_report(const ReportOptions& o) {
             pages = exporting::write_trend_report(in, file, paper_of(o), o.force);
         }
     } catch (const exporting::ExportError& e) {
+        exporting::release_font_caches();
         std::cerr << "steady report: " << e.what() << "\n";
         return 1;
     }
+    exporting::release_font_caches();
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "steady report: " << file << " (" << pages << (pages == 1 ? " page" : " pages")

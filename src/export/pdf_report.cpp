@@ -2,6 +2,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <langinfo.h>
 
 #include <algorithm>
@@ -40,6 +41,11 @@ Paper paper_from_locale() {
 
 const char* to_string(Paper p) {
     return p == Paper::letter ? "letter" : "a4";
+}
+
+void release_font_caches() {
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 namespace {

@@ -48,6 +48,10 @@ struct TrendReportInput {
     std::vector<recovery::SessionDay> days;  // for the recovery trend
 };
 
+// Frees cairo's and fontconfig's caches, for a process about to exit (leak checkers then see
+// nothing outstanding). Not for a process that goes on drawing text.
+void release_font_caches();
+
 // Returns the number of pages written. Throws ExportError saying why.
 int write_session_report(const SessionReportInput& in, const std::string& path, Paper paper,
                          bool replace);

@@ -163,7 +163,7 @@ SessionJournal::SessionJournal(std::string path, std::int64_t session,
     nlohmann::ordered_json header = {
         {"steady_journal", 1}, {"session", session}, {"started_at", started_at}};
     buffer_ = header.dump() + "\n";
-    if (auto err = flush()) {
+    if (auto err = flush(true)) {
         ::close(fd_);
         ::unlink(path_.c_str());
         throw JournalError(*err);
@@ -204,9 +204,16 @@ void SessionJournal::add_end(double duration_s, const std::string& sensor) {
     buffer_ += line.dump() + "\n";
 }
 
-std::optional<std::string> SessionJournal::flush() {
+std::optional<std::string> SessionJournal::sync() {
     if (fd_ < 0) return path_ + ": the journal was deleted";
-    if (buffer_.empty()) return std::nullopt;
+    if (::fdatasync(fd_) != 0 && errno != EINVAL)
+        return path_ + ": cannot sync the journal: " + std::strerror(errno);
+    return std::nullopt;
+}
+
+std::optional<std::string> SessionJournal::flush(bool sync_too) {
+    if (fd_ < 0) return path_ + ": the journal was deleted";
+    if (buffer_.empty()) return sync_too ? sync() : std::nullopt;
     // Grow the reservation while there is space, a quarter of it ahead of the writes.
     if (reserved_ > 0 &&
         written_ + static_cast<std::int64_t>(buffer_.size()) > reserved_ - kReserveBytes / 4)
@@ -225,8 +232,7 @@ std::optional<std::string> SessionJournal::flush() {
     // What was written stays written (the file is append-only): the rest follows it later.
     buffer_.erase(0, done);
     written_ += static_cast<std::int64_t>(done);
-    if (!err && ::fdatasync(fd_) != 0 && errno != EINVAL)
-        err = path_ + ": cannot sync the journal: " + std::strerror(errno);
+    if (!err && sync_too) err = sync();
     return err;
 }
 

@@ -2,7 +2,9 @@
 // file beside the database, so that what the database will not take (a full disk, a lock held
 // past the end) is never lost. One file per session, `DB.session-ID.journal`, 0600, created and
 // preallocated when the session starts (room for an hour of beats, grown while there is space),
-// append-only, flushed to disk at least once a second by the recording's commits, and deleted
+// append-only, written at least once a second by the recording's commits (a crashed process
+// loses none of it) and synced to the disk whenever the database did not take the rows and at
+// the end, and deleted
 // once the session is wholly in the database. The next open of the database that may write
 // merges what a journal holds beyond the database's rows (Database::merge_journals).
 //
@@ -71,9 +73,11 @@ class SessionJournal {
     void add_beats(std::span<const PlacedBeat> beats);
     void add_events(std::span<const Event> events);
     void add_end(double duration_s, const std::string& sensor);
-    // Appends what was added since the last flush and syncs it to the disk. On failure keeps
+    // Appends what was added since the last flush (the kernel has it: a crashed process loses
+    // none of it); with `sync`, also to the disk (the rows are nowhere else). On failure keeps
     // it for the next try and returns why; empty on success.
-    std::optional<std::string> flush();
+    std::optional<std::string> flush(bool sync = false);
+    std::optional<std::string> sync();
     std::size_t unwritten_bytes() const { return buffer_.size(); }
     // Deletes the file (the session is wholly in the database).
     void remove();

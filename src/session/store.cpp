@@ -1009,6 +1009,8 @@ std::optional<std::string> Recording::commit() {
     std::optional<std::string> journal_err = journal_ ? journal_->flush() : std::nullopt;
     if (pending() == 0) return journal_err;
     if (const auto err = write_pending()) {
+        // The rows are only in memory and the journal now: on to the disk with them.
+        if (journal_ && !journal_err) journal_err = journal_->sync();
         const std::string kept =
             journal_ && !journal_err
                 ? "kept in memory and in " + journal_->path()
@@ -1041,7 +1043,7 @@ std::optional<std::string> Recording::finish(double duration_s, const SessionSum
         return path_ + ": session " + std::to_string(id_) +
                " has ended; what the database did not take is in its journal";
     if (journal_) journal_->add_end(duration_s, sensor_spec);
-    const std::optional<std::string> journal_err = journal_ ? journal_->flush() : std::nullopt;
+    const std::optional<std::string> journal_err = journal_ ? journal_->flush(true) : std::nullopt;
     const auto kept = [&] {
         if (journal_ && !journal_err)
             return journal_->path() + " keeps them; the next steady command that opens " + path_ +

@@ -204,9 +204,10 @@ TEST_CASE(
     const auto beats = odd_beats(400);
     std::int64_t id = 0;
     std::string journal;
+    std::unique_ptr<Recording> rec;  // kept open: its process "was killed", nothing closes it
     {
         Database db(path, Database::Open::create);
-        auto rec = db.begin_recording(db.default_client(), "sim:calm", 1);
+        rec = db.begin_recording(db.default_client(), "sim:calm", 1);
         id = rec->id();
         journal = rec->journal();
         rec->add_beats(std::span(beats).first(300));
@@ -220,8 +221,6 @@ TEST_CASE(
         REQUIRE(sqlite3_exec(h, "UPDATE sessions SET pid = 999999999, proc_start = 1", nullptr,
                              nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(h);
-        // Dropping rec would close the session; leave it as a killed process would.
-        (void)rec.release();
     }
     Database again(path, Database::Open::existing);
     CHECK(again.interrupted_on_open() == 1);
@@ -232,6 +231,7 @@ TEST_CASE(
     check_same_beats(r.beats, beats);
     CHECK(r.session.state == "interrupted");
     CHECK(r.session.duration_s == beats.back().t_s);
+    rec.reset();
 }
 
 TEST_CASE("journal: an older journal with the same name is kept aside, never overwritten",

@@ -122,15 +122,18 @@ TEST_CASE("keyboard shortcuts: Z focus, Esc leaves it, Space pauses, T marks, F 
     frames(2);
     CHECK_FALSE(app.focus_mode());
 
+    // The request is handled on the session thread: wait up to 5 s for it (slow under ASan).
+    const auto wait_paused = [&](bool want) {
+        for (int i = 0; i < 500 && app.pacer_paused() != want; ++i) {
+            frames(1);
+            SDL_Delay(10);
+        }
+        return app.pacer_paused() == want;
+    };
     press(SDLK_SPACE);
-    frames(10);  // the request is handled on the session thread
-    SDL_Delay(100);
-    frames(2);
-    CHECK(app.pacer_paused());
+    CHECK(wait_paused(true));
     press(SDLK_SPACE);
-    SDL_Delay(100);
-    frames(2);
-    CHECK_FALSE(app.pacer_paused());
+    CHECK(wait_paused(false));
 
     press(SDLK_t);
     frames(2);
