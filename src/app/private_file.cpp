@@ -80,6 +80,18 @@ void place(const std::string& tmp, const std::string& path, bool replace) {
                                                            std::string(std::strerror(err))));
 }
 
+// Opens the temporary beside `path`; a failure names `path`, the file the user asked for, not
+// the temporary they never see.
+int open_temporary(const std::string& tmp, const std::string& path) {
+    try {
+        return open_private(tmp, false);
+    } catch (const PrivateFileError& e) {
+        const std::string why = e.what();  // "TMP: reason"
+        throw PrivateFileError(path +
+                               (why.rfind(tmp, 0) == 0 ? why.substr(tmp.size()) : ": " + why));
+    }
+}
+
 std::string fresh_temporary(const std::string& path, bool replace) {
     if (!replace) {
         struct stat st {};
@@ -95,7 +107,7 @@ std::string fresh_temporary(const std::string& path, bool replace) {
 
 void write_private_file(const std::string& path, const std::string& data, bool replace) {
     const std::string tmp = fresh_temporary(path, replace);
-    const int fd = open_private(tmp, false);
+    const int fd = open_temporary(tmp, path);
     const bool ok = write_all(fd, data) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) {
@@ -108,7 +120,7 @@ void write_private_file(const std::string& path, const std::string& data, bool r
 void write_private_file_by(const std::string& path, bool replace,
                            const std::function<void(const std::string& tmp)>& fill) {
     const std::string tmp = fresh_temporary(path, replace);
-    ::close(open_private(tmp, false));  // made here, 0600: the library only truncates it
+    ::close(open_temporary(tmp, path));  // made here, 0600: the library only truncates it
     try {
         fill(tmp);
     } catch (...) {
