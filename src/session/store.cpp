@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -24,116 +25,16 @@
 #include "session/event_json.h"
 #include "session/iso_time.h"
 #include "session/json_values.h"
+#include "session/sqlite_util.h"
 
 namespace steady {
 namespace {
 
-// SQLite's message for `db`, naming its file ("/home/me/.../steady.db: database is locked").
-std::string sql_error(sqlite3* db, const char* message) {
-    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-    return (file && *file ? std::string(file) + ": " : std::string()) + message;
-}
-
-// A prepared statement that finalizes itself.
-class Statement {
-  public:
-    Statement(sqlite3* db, const std::string& sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-            throw StoreError(sql_error(db, sqlite3_errmsg(db)));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    sqlite3_stmt* get() { return stmt_; }
-    Statement& bind(int i, std::int64_t v) {
-        sqlite3_bind_int64(stmt_, i, v);
-        return *this;
-    }
-    Statement& bind(int i, double v) {
-        sqlite3_bind_double(stmt_, i, v);
-        return *this;
-    }
-    Statement& bind(int i, const std::string& v) {
-        sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    // Runs to completion; throws with SQLite's message on failure.
-    void run() {
-        const int rc = sqlite3_step(stmt_);
-        sqlite3_reset(stmt_);
-        if (rc != SQLITE_DONE) throw StoreError(sql_error(db_, sqlite3_errmsg(db_)));
-    }
-    bool row() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc != SQLITE_DONE) throw StoreError(sql_error(db_, sqlite3_errmsg(db_)));
-        return false;
-    }
-    std::string text(int col) {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? reinterpret_cast<const char*>(p) : "";
-    }
-    std::int64_t integer(int col) { return sqlite3_column_int64(stmt_, col); }
-    double real(int col) { return sqlite3_column_double(stmt_, col); }
-    bool null(int col) { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
-  private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
-// exec() that waits out a lock SQLite reports without calling its busy handler (changing the
-// journal mode, or starting a write while another first open migrates): up to kLockWaitS.
-constexpr double kLockWaitS = 10;
-void exec(sqlite3* db, const char* sql);
-void exec_waiting(sqlite3* db, const char* sql) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(kLockWaitS);
-    for (;;) {
-        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-        if (rc == SQLITE_OK) return;
-        const bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
-        if (!busy || std::chrono::steady_clock::now() > until) {
-            exec(db, sql);  // once more: throws with SQLite's message naming the file
-            return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-}
-
-void exec(sqlite3* db, const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        const std::string why = sql_error(db, err ? err : sqlite3_errmsg(db));
-        sqlite3_free(err);
-        throw StoreError(why);
-    }
-}
-
-// file: URI for sqlite3_open_v2 with SQLITE_OPEN_URI: the path percent-encoded where needed.
-std::string file_uri(const std::string& path, const char* query) {
-    std::string uri = "file:";
-    for (const unsigned char c : std::filesystem::absolute(path).string()) {
-        if (c == '?' || c == '#' || c == '%' || c < 0x20 || c >= 0x7f) {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            uri += buf;
-        } else {
-            uri += static_cast<char>(c);
-        }
-    }
-    return uri + "?" + query;
-}
-
-sqlite3* open_connection(const std::string& path, const std::string& name, int flags) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-        const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        throw StoreError(path + ": " + why);
-    }
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-}
+// A random (version 4) UUID in SQLite's SQL, evaluated once per row.
+#define STEADY_SQL_UUID                                                                   \
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "                   \
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) " \
+    "|| substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
 
 // Schema migrations, index i takes user_version i to i + 1.
 constexpr const char* kMigrations[] = {
@@ -207,6 +108,48 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE sessions ADD COLUMN host TEXT NOT NULL DEFAULT '';
     ALTER TABLE sessions ADD COLUMN boot_id TEXT NOT NULL DEFAULT '';
     ALTER TABLE sessions ADD COLUMN proc_start INTEGER NOT NULL DEFAULT 0;
+    )sql",
+    // 6: a practice's shared server (practice/sync.h). Sessions, clients and events get UUIDs
+    // (random, version 4), so rows from several workstations never collide; a row inserted
+    // without one gets one. `remote` marks a session recorded elsewhere and received from the
+    // server: its row is the server's. What each server already has is kept per practice.
+    R"sql(
+    ALTER TABLE sessions ADD COLUMN uuid TEXT;
+    ALTER TABLE sessions ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clients ADD COLUMN uuid TEXT;
+    ALTER TABLE events ADD COLUMN uuid TEXT;
+    UPDATE sessions SET uuid = )sql" STEADY_SQL_UUID R"sql(;
+    UPDATE clients SET uuid = )sql" STEADY_SQL_UUID R"sql(;
+    UPDATE events SET uuid = )sql" STEADY_SQL_UUID R"sql(;
+    CREATE UNIQUE INDEX sessions_by_uuid ON sessions(uuid);
+    CREATE UNIQUE INDEX clients_by_uuid ON clients(uuid);
+    CREATE UNIQUE INDEX events_by_uuid ON events(uuid);
+    CREATE TRIGGER sessions_get_uuid AFTER INSERT ON sessions WHEN NEW.uuid IS NULL BEGIN
+        UPDATE sessions SET uuid = )sql" STEADY_SQL_UUID R"sql( WHERE id = NEW.id; END;
+    CREATE TRIGGER clients_get_uuid AFTER INSERT ON clients WHEN NEW.uuid IS NULL BEGIN
+        UPDATE clients SET uuid = )sql" STEADY_SQL_UUID R"sql( WHERE id = NEW.id; END;
+    CREATE TRIGGER events_get_uuid AFTER INSERT ON events WHEN NEW.uuid IS NULL BEGIN
+        UPDATE events SET uuid = )sql" STEADY_SQL_UUID R"sql( WHERE rowid = NEW.rowid; END;
+    CREATE TABLE sync_servers (
+        practice TEXT PRIMARY KEY,
+        server TEXT NOT NULL,
+        last_contact TEXT
+    );
+    CREATE TABLE sync_sessions (
+        practice TEXT NOT NULL,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        beats INTEGER NOT NULL DEFAULT 0,
+        events_rowid INTEGER NOT NULL DEFAULT 0,
+        events_seq INTEGER NOT NULL DEFAULT 0,
+        meta TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (practice, session_id)
+    );
+    CREATE TABLE sync_clients (
+        practice TEXT NOT NULL,
+        client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        meta TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (practice, client_id)
+    );
     )sql",
 };
 static_assert(std::size(kMigrations) == Database::kSchemaVersion);
@@ -283,18 +226,21 @@ std::string session_select(int version, bool counts = true) {
         counts ? "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id), "
                  "(SELECT COUNT(*) FROM beats b WHERE b.session_id = s.id AND (b.flags & 4) != 0), "
                : "0, 0, ";
+    const std::string uuid = version >= 6 ? ", s.uuid, s.remote " : ", '', 0 ";
     if (version >= 2)
         return "SELECT s.id, COALESCE(c.name, 'default'), s.started_at, s.sensor, s.state, "
                "s.duration_s, " +
-               beats + "s.challenge FROM sessions s LEFT JOIN clients c ON c.id = s.client_id ";
-    return "SELECT s.id, 'default', s.started_at, s.sensor, s.state, s.duration_s, " + beats +
-           "1 FROM sessions s ";
+               beats + "s.challenge" + uuid +
+               "FROM sessions s LEFT JOIN clients c ON c.id = s.client_id ";
+    return "SELECT s.id, 'default', s.started_at, s.sensor, s.state, s.duration_s, " + beats + "1" +
+           uuid + "FROM sessions s ";
 }
 
 StoredSession session_row(Statement& q) {
-    return {q.integer(0), q.text(1),    q.text(2),
-            q.text(3),    q.text(4),    q.real(5),
-            q.integer(6), q.integer(7), static_cast<int>(q.integer(8))};
+    return {q.integer(0), q.text(1),         q.text(2),
+            q.text(3),    q.text(4),         q.real(5),
+            q.integer(6), q.integer(7),      static_cast<int>(q.integer(8)),
+            q.text(9),    q.integer(10) != 0};
 }
 
 }  // namespace
@@ -451,7 +397,7 @@ void Database::mark_interrupted() {
         const ProcessIdentity here = ProcessIdentity::of(::getpid());
         Statement q(db_,
                     "SELECT id, pid, host, boot_id, proc_start FROM sessions "
-                    "WHERE state = 'recording'");
+                    "WHERE state = 'recording' AND remote = 0");  // another's: the server's
         while (q.row()) {
             const auto pid = static_cast<pid_t>(q.integer(1));
             const std::string host = q.text(2), boot = q.text(3);
@@ -575,6 +521,40 @@ std::vector<StoredSession> Database::list(const std::optional<std::string>& clie
     if (by_client) q.bind(1, *client);
     while (q.row()) out.push_back(session_row(q));
     return out;
+}
+
+std::int64_t Database::resolve(const std::string& spec) {
+    const bool digits = !spec.empty() && spec.size() < 19 &&
+                        spec.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && spec.size() < 8) return session(std::stoll(spec), false).id;
+    std::string prefix;
+    std::size_t hex = 0;
+    for (const char c : spec) {
+        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (std::isxdigit(static_cast<unsigned char>(l)))
+            ++hex;
+        else if (l != '-')
+            throw StoreError("\"" + spec +
+                             "\" is not a session: give its id (`steady sessions` lists them), "
+                             "its UUID, or the UUID's first 8 or more hex digits");
+        prefix += l;
+    }
+    if (hex < 8)
+        throw StoreError("\"" + spec + "\" is too short for a UUID prefix: give 8 or more hex " +
+                         "digits, or the session's id");
+    std::vector<std::int64_t> found;
+    if (version_ >= 6) {
+        Statement q(db_, "SELECT id FROM sessions WHERE substr(uuid, 1, ?1) = ?2 ORDER BY id");
+        q.bind(1, static_cast<std::int64_t>(prefix.size())).bind(2, prefix);
+        while (q.row()) found.push_back(q.integer(0));
+    }
+    if (found.size() == 1) return found.front();
+    if (found.empty() && digits) return session(std::stoll(spec), false).id;
+    if (found.empty()) throw StoreError("no session with UUID " + spec + "... in " + path_);
+    std::string ids;
+    for (const auto id : found) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+    throw StoreError("UUID prefix " + spec + " matches sessions " + ids +
+                     "; give more of its digits");
 }
 
 StoredSession Database::session(std::int64_t id, bool counts) {
@@ -778,13 +758,16 @@ std::vector<Client> Database::clients(bool archived) {
     if (version_ < 2) return {{1, kDefaultClient}};
     std::vector<Client> out;
     const std::string settings = version_ >= 4 ? "settings" : "'{}'";
-    Statement q(db_, "SELECT id, name, note, archived, " + settings + " FROM clients" +
-                         (archived ? "" : " WHERE archived = 0") + " ORDER BY id");
+    const std::string uuid = version_ >= 6 ? "uuid" : "''";
+    Statement q(db_, "SELECT id, name, note, archived, " + settings + ", " + uuid +
+                         " FROM clients" + (archived ? "" : " WHERE archived = 0") +
+                         " ORDER BY id");
     while (q.row()) {
         Client c{q.integer(0), q.text(1)};
         c.note = q.text(2);
         c.archived = q.integer(3) != 0;
         c.settings = settings_from(q.text(4));
+        c.uuid = q.text(5);
         out.push_back(std::move(c));
     }
     return out;

@@ -56,6 +56,7 @@ struct Client {
     std::string note = {};
     bool archived = false;
     ClientSettings settings = {};
+    std::string uuid = {};
 };
 
 // Who records a session: the host (/etc/machine-id), the boot (its boot id), the pid and the
@@ -81,6 +82,8 @@ struct StoredSession {
     std::int64_t beats = 0;
     std::int64_t artifacts = 0;  // beats flagged as suspected artifacts
     int challenge = 1;           // coherence challenge level the session ran at
+    std::string uuid = {};       // the same on every copy and server (empty before version 6)
+    bool remote = false;         // recorded elsewhere, received from a practice server
 };
 
 struct SessionRecord {
@@ -104,7 +107,7 @@ struct ImportedSession {
 
 class Database {
   public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
     static constexpr const char* kDefaultClient = "default";
 
     enum class Open {
@@ -134,6 +137,9 @@ class Database {
     // artifacts are left at 0 (counting them reads every beat).
     std::vector<StoredSession> list(const std::optional<std::string>& client = std::nullopt,
                                     bool counts = true);
+    // The session a user named: its id (a small integer), its UUID, or a prefix of the UUID of
+    // at least 8 hex digits that only one session has. Throws StoreError saying why not.
+    std::int64_t resolve(const std::string& spec);
     // One session's row; throws StoreError if there is none.
     StoredSession session(std::int64_t id, bool counts = true);
     // The row with its beats and events; throws StoreError if there is none.
@@ -183,6 +189,9 @@ class Database {
     // Starts a session (state "recording") on a connection of its own.
     std::unique_ptr<Recording> begin_recording(const Client& client, const std::string& sensor,
                                                int challenge);
+
+    // The connection, for the practice sync (practice/sync.h) which keeps its own tables here.
+    sqlite3* connection() { return db_; }
 
   private:
     friend class Recording;
