@@ -9,6 +9,7 @@
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
+#include "cli/store_access.h"
 #include "protocol/protocol.h"
 #include "session/store.h"
 
@@ -28,10 +29,6 @@ struct ClientsOptions {
     std::optional<double> fast_count_s, slow_count_s;
     bool clear = false;
 };
-
-std::string db_path(const ClientsOptions& o) {
-    return o.db.empty() ? Database::default_path() : o.db;
-}
 
 Json client_json(Database& db, const Client& c) {
     Json j;
@@ -55,8 +52,8 @@ Json client_json(Database& db, const Client& c) {
 }
 
 int list(const ClientsOptions& o) {
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "clients");
+    const auto store = open_store(o.db, Database::Open::existing, "clients");
+    Database& db = store->db();
     const std::vector<Client> all = db.clients(true);
     if (o.format == "json") {
         Json out = Json::array();
@@ -77,8 +74,8 @@ int list(const ClientsOptions& o) {
 }
 
 int show(const ClientsOptions& o) {
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "clients");
+    const auto store = open_store(o.db, Database::Open::existing, "clients");
+    Database& db = store->db();
     Client c;
     bool found = false;
     for (const Client& x : db.clients(true))
@@ -116,25 +113,28 @@ int show(const ClientsOptions& o) {
 }
 
 int add(const ClientsOptions& o) {
-    Database db(db_path(o), Database::Open::create);
-    say_notices(db, "clients");
+    const auto store = open_store(o.db, Database::Open::create, "clients");
+    Database& db = store->db();
     const Client c = db.add_client(o.name, o.note.value_or(""));
+    send_changes(*store, "clients");
     std::cout << "Added client " << c.name << "\n";
     return 0;
 }
 
 int rename(const ClientsOptions& o) {
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "clients");
+    const auto store = open_store(o.db, Database::Open::existing, "clients");
+    Database& db = store->db();
     db.rename_client(o.name, o.new_name);
+    send_changes(*store, "clients");
     std::cout << "Renamed " << o.name << " to " << o.new_name << "\n";
     return 0;
 }
 
 int archive(const ClientsOptions& o) {
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "clients");
+    const auto store = open_store(o.db, Database::Open::existing, "clients");
+    Database& db = store->db();
     db.archive_client(o.name);
+    send_changes(*store, "clients");
     std::cout << "Archived " << o.name << "; their sessions stay readable\n";
     return 0;
 }
@@ -153,8 +153,8 @@ int set(const ClientsOptions& o) {
     }
     if (o.fast_count_s && o.slow_count_s && *o.fast_count_s > *o.slow_count_s)
         throw UsageError("--fast-count must not be longer than --slow-count");
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "clients");
+    const auto store = open_store(o.db, Database::Open::existing, "clients");
+    Database& db = store->db();
     const Client c = db.client(o.name);
     ClientSettings s = o.clear ? ClientSettings{} : c.settings;
     if (o.pattern) s.pattern = *o.pattern;
@@ -164,6 +164,7 @@ int set(const ClientsOptions& o) {
     if (o.slow_count_s) s.slow_count_s = *o.slow_count_s;
     db.set_client_settings(c, s);
     if (o.note) db.set_client_note(c, *o.note);
+    send_changes(*store, "clients");
     return show(o);
 }
 

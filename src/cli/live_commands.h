@@ -16,5 +16,7 @@ void add_recovery_commands(CLI::App& app, int* status);
 void add_clients_command(CLI::App& app, int* status);
 // `steady report` (report_command.cpp).
 void add_report_command(CLI::App& app, int* status);
+// `steady sync` (sync_command.cpp).
+void add_sync_command(CLI::App& app, int* status);
 
 }  // namespace steady::cli

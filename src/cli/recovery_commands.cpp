@@ -13,6 +13,7 @@
 #include "cli/command_errors.h"
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
+#include "cli/store_access.h"
 #include "io/rr_file.h"
 #include "recovery/progress.h"
 #include "session/episode_json.h"
@@ -32,7 +33,7 @@ struct HistoryOptions {
     std::string db;
     std::string client;
     std::string since, until;
-    std::int64_t session = 0;
+    std::string session;  // id, UUID or UUID prefix
     std::string format = "text";
     std::vector<std::string> files;
     std::string at;
@@ -75,12 +76,13 @@ std::string opt_text(const std::optional<double>& v, const char* fmt) {
 }
 
 int triggers(const HistoryOptions& o) {
-    Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
-    say_notices(db, "triggers");
+    const auto store = open_store(o.db, Database::Open::existing, "triggers");
+    Database& db = store->db();
+    const std::int64_t only = o.session.empty() ? 0 : db.resolve(o.session);
     Json all = Json::array();
     const auto [from, to] = date_range(o);
     for (const recovery::SessionDay& s :
-         session_days(db, client_of(db, o.client), from, to, o.session)) {
+         session_days(db, client_of(db, o.client), from, to, only)) {
         for (const recovery::Episode& e : s.episodes) {
             Json j{{"session", s.id}, {"session_started_at", local_iso(s.start)}};
             const Json fields = episode_json(e);  // named: items() does not keep it alive
@@ -151,8 +153,8 @@ int triggers(const HistoryOptions& o) {
 }
 
 int progress(const HistoryOptions& o) {
-    Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
-    say_notices(db, "progress");
+    const auto store = open_store(o.db, Database::Open::existing, "progress");
+    Database& db = store->db();
     const Client client = client_of(db, o.client);
     const auto [from, to] = date_range(o);
     const recovery::Progress p = recovery::progress(session_days(db, client, from, to));
@@ -245,8 +247,8 @@ std::string at_to_utc(const std::string& at) {
 }
 
 int import(const HistoryOptions& o) {
-    Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::create);
-    say_notices(db, "import");
+    const auto store = open_store(o.db, Database::Open::create, "import");
+    Database& db = store->db();
     const Client client = client_of(db, o.client);
     const std::string at = o.at.empty() ? "" : at_to_utc(o.at);
     int status = 0;
@@ -327,6 +329,7 @@ int import(const HistoryOptions& o) {
                       << episodes << " episode" << (episodes == 1 ? "" : "s") << "\n";
         }
     }
+    send_changes(*store, "import");
     return status;
 }
 

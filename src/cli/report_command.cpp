@@ -5,6 +5,7 @@
 
 #include "cli/command_errors.h"
 #include "cli/live_commands.h"
+#include "cli/store_access.h"
 #include "export/pdf_report.h"
 #include "recovery/progress.h"
 #include "session/history.h"
@@ -15,7 +16,7 @@ namespace steady::cli {
 namespace {
 
 struct ReportOptions {
-    std::int64_t id = 0;
+    std::string session;  // id, UUID or UUID prefix
     std::string client;
     std::string since;
     std::string output;
@@ -37,30 +38,31 @@ std::string protocol_of(const std::vector<Event>& events) {
 }
 
 int write_report(const ReportOptions& o) {
-    if (o.id == 0 && o.client.empty())
+    if (o.session.empty() && o.client.empty())
         throw UsageError("give a session id (steady sessions lists them) or --client NAME");
-    if (o.id != 0 && !o.client.empty())
+    if (!o.session.empty() && !o.client.empty())
         throw UsageError("give a session id or --client NAME, not both");
-    if (o.id == 0 && o.since.empty() == false && !recovery::parse_local_date(o.since))
+    if (o.session.empty() && !o.since.empty() && !recovery::parse_local_date(o.since))
         throw UsageError("--since \"" + o.since + "\": expected a date as YYYY-MM-DD");
-    if (!o.since.empty() && o.id != 0) throw UsageError("--since goes with --client");
-    Database db(o.db.empty() ? Database::default_path() : o.db, Database::Open::existing);
-    say_notices(db, "report");
+    if (!o.since.empty() && !o.session.empty()) throw UsageError("--since goes with --client");
+    const auto store = open_store(o.db, Database::Open::existing, "report");
+    Database& db = store->db();
+    const std::int64_t id = o.session.empty() ? 0 : db.resolve(o.session);
     const auto t0 = std::chrono::steady_clock::now();
     std::string file = o.output;
     int pages = 0;
     try {
-        if (o.id != 0) {
+        if (id != 0) {
             exporting::SessionReportInput in;
-            SessionRecord r = db.load(o.id);
+            SessionRecord r = db.load(id);
             in.session = r.session;
-            in.summary = db.summary(o.id);
-            in.episodes = db.episodes(o.id);
+            in.summary = db.summary(id);
+            in.episodes = db.episodes(id);
             in.beats = std::move(r.beats);
             in.events = std::move(r.events);
             in.protocol = protocol_of(in.events);
             if (file.empty())
-                file = "steady-report-" + std::to_string(o.id) + "-" +
+                file = "steady-report-" + std::to_string(id) + "-" +
                        in.session.started_at.substr(0, 10) + ".pdf";
             pages = exporting::write_session_report(in, file, paper_of(o), o.force);
         } else {
@@ -99,7 +101,9 @@ void add_report_command(CLI::App& app, int* status) {
     auto o = std::make_shared<ReportOptions>();
     CLI::App* cmd = app.add_subcommand(
         "report", "Write a PDF report of one session, or of a client's sessions over time");
-    cmd->add_option("id", o->id, "Session id (from `steady sessions`)");
+    cmd->add_option("session", o->session,
+                    "Session: its id (from `steady sessions`), UUID, or the UUID's first 8+ hex "
+                    "digits");
     cmd->add_option("--client", o->client,
                     "A trend report of this client's sessions instead of one session");
     cmd->add_option("--since", o->since, "With --client: sessions from this date (YYYY-MM-DD)");

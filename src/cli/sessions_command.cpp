@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "app/private_file.h"
@@ -11,7 +12,10 @@
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
+#include "cli/store_access.h"
 #include "export/edf.h"
+#include "practice/server.h"
+#include "practice/sync.h"
 #include "session/event_json.h"
 #include "session/store.h"
 
@@ -21,8 +25,9 @@ namespace {
 struct SessionsOptions {
     std::string db;
     std::string client;
-    std::int64_t id = 0;
-    std::string format;  // per subcommand default
+    std::string session;   // id, UUID or a prefix of 8+ hex digits
+    std::string from, to;  // sessions copy
+    std::string format;    // per subcommand default
     std::string output;
     bool force = false;
     bool events = false;  // csv: the events as rows too
@@ -66,10 +71,15 @@ void write_export(std::ostream& out, const SessionRecord& d, const std::string& 
     } else {
         nlohmann::ordered_json j;
         const StoredSession& s = d.session;
-        j["session"] = {
-            {"id", s.id},         {"client", s.client},      {"started_at", s.started_at},
-            {"sensor", s.sensor}, {"state", s.state},        {"duration_s", s.duration_s},
-            {"beats", s.beats},   {"artifacts", s.artifacts}};
+        j["session"] = {{"id", s.id},
+                        {"uuid", s.uuid},
+                        {"client", s.client},
+                        {"started_at", s.started_at},
+                        {"sensor", s.sensor},
+                        {"state", s.state},
+                        {"duration_s", s.duration_s},
+                        {"beats", s.beats},
+                        {"artifacts", s.artifacts}};
         j["beats"] = nlohmann::ordered_json::array();
         for (const PlacedBeat& b : d.beats)
             j["beats"].push_back({{"t_s", b.t_s}, {"rr_ms", b.rr_ms}, {"flags", b.flags}});
@@ -79,25 +89,29 @@ void write_export(std::ostream& out, const SessionRecord& d, const std::string& 
     }
 }
 
-std::string db_path(const SessionsOptions& o) {
-    return o.db.empty() ? Database::default_path() : o.db;
-}
-
 int list(const SessionsOptions& o) {
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "sessions");
+    const auto store = open_store(o.db, Database::Open::existing, "sessions");
+    Database& db = store->db();
     const auto sessions =
         db.list(o.client.empty() ? std::nullopt : std::optional<std::string>(o.client));
+    // With a practice's server: which sessions it does not wholly have yet.
+    const bool server = store->target().server.has_value();
+    const std::set<std::int64_t> waiting =
+        server ? practice::unsynced(db, store->practice()) : std::set<std::int64_t>{};
     if (o.format == "json") {
         nlohmann::ordered_json j = nlohmann::ordered_json::array();
-        for (const StoredSession& s : sessions)
-            j.push_back({{"id", s.id},
-                         {"client", s.client},
-                         {"started_at", s.started_at},
-                         {"state", s.state},
-                         {"sensor", s.sensor},
-                         {"duration_s", s.duration_s},
-                         {"beats", s.beats}});
+        for (const StoredSession& s : sessions) {
+            nlohmann::ordered_json row{{"id", s.id},
+                                       {"uuid", s.uuid},
+                                       {"client", s.client},
+                                       {"started_at", s.started_at},
+                                       {"state", s.state},
+                                       {"sensor", s.sensor},
+                                       {"duration_s", s.duration_s},
+                                       {"beats", s.beats}};
+            if (server) row["synced"] = waiting.count(s.id) == 0;
+            j.push_back(std::move(row));
+        }
         round_numbers(j);
         std::cout << j.dump(1) << "\n";
         return 0;
@@ -107,26 +121,34 @@ int list(const SessionsOptions& o) {
                   << " yet: `steady record` makes one.\n";
         return 0;
     }
-    std::printf("%5s  %-12s  %-20s  %-12s  %9s  %7s  %9s  %s\n", "id", "client", "started (UTC)",
-                "state", "duration", "beats", "artifacts", "sensor");
+    std::printf("%5s  %-8s  %-12s  %-20s  %-12s  %9s  %7s  %9s  %s%s\n", "id", "uuid", "client",
+                "started (UTC)", "state", "duration", "beats", "artifacts",
+                server ? "server   " : "", "sensor");
     for (const StoredSession& s : sessions) {
-        std::printf("%5lld  %-12s  %-20s  %-12s  %9s  %7lld  %9lld  %s\n",
-                    static_cast<long long>(s.id), s.client.c_str(), s.started_at.c_str(),
-                    s.state.c_str(), clock_text(s.duration_s).c_str(),
+        const std::string on_server = !server               ? ""
+                                      : waiting.count(s.id) ? "waiting  "
+                                                            : "sent     ";
+        std::printf("%5lld  %-8s  %-12s  %-20s  %-12s  %9s  %7lld  %9lld  %s%s\n",
+                    static_cast<long long>(s.id), s.uuid.substr(0, 8).c_str(), s.client.c_str(),
+                    s.started_at.c_str(), s.state.c_str(), clock_text(s.duration_s).c_str(),
                     static_cast<long long>(s.beats), static_cast<long long>(s.artifacts),
-                    s.sensor.c_str());
+                    on_server.c_str(), s.sensor.c_str());
     }
+    if (server && !waiting.empty())
+        std::cout << waiting.size() << " session" << (waiting.size() == 1 ? " is" : "s are")
+                  << " not yet wholly on the server: `steady sync` sends them.\n";
     return 0;
 }
 
 int show(const SessionsOptions& o, bool recompute) {
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "sessions");
+    const auto store = open_store(o.db, Database::Open::existing, "sessions");
+    Database& db = store->db();
+    const std::int64_t id = db.resolve(o.session);
     if (recompute && db.read_only())
         std::cerr << "steady sessions summarize: " << db.path()
                   << " is write-protected: the summary is computed, not stored\n";
-    const SessionSummary summary = db.summary(o.id, recompute);
-    const SessionRecord d = db.load(o.id);
+    const SessionSummary summary = db.summary(id, recompute);
+    const SessionRecord d = db.load(id);
     if (o.format == "json")
         std::cout << session_json(d.session, summary, d.events).dump(1) << "\n";
     else
@@ -143,9 +165,9 @@ std::string default_edf_name(const SessionRecord& d) {
 int export_session(const SessionsOptions& o) {
     if (o.events && o.format != "csv")
         throw UsageError("--events adds the events to the csv format; give --format csv");
-    Database db(db_path(o), Database::Open::existing);
-    say_notices(db, "sessions");
-    const SessionRecord d = db.load(o.id);
+    const auto store = open_store(o.db, Database::Open::existing, "sessions");
+    Database& db = store->db();
+    const SessionRecord d = db.load(db.resolve(o.session));
     if (o.format == "edf") {
         if (o.output == "-") throw UsageError("an EDF+ file is binary: give -o FILE");
         const std::string file = o.output.empty() ? default_edf_name(d) : o.output;
@@ -176,6 +198,43 @@ int export_session(const SessionsOptions& o) {
     return 0;
 }
 
+// One side of a copy: a server, or a SQLite file.
+std::string side_text(const std::string& spec) {
+    return practice::is_server(spec) ? "server " + practice::redacted(spec) : spec;
+}
+
+int copy(const SessionsOptions& o) {
+    const bool from_server = practice::is_server(o.from), to_server = practice::is_server(o.to);
+    if (from_server == to_server)
+        throw UsageError(
+            "one side of a copy is a practice's server (postgresql://...) and the "
+            "other a session database file");
+    practice::SyncReport report;
+    if (to_server) {
+        Database source(o.from, Database::Open::existing);
+        say_notices(source, "sessions copy");
+        if (source.read_only())
+            throw StoreError(o.from +
+                             ": write-protected; a copy needs its UUIDs, which an "
+                             "older file gets when Steady may write it");
+        practice::Server server(o.to);
+        report = practice::push(source, server, {.track = false});
+    } else {
+        practice::Server server(o.from);
+        Database target(o.to, Database::Open::create);
+        say_notices(target, "sessions copy");
+        report = practice::pull(target, server, {.track = false});
+    }
+    for (const std::string& n : report.notices) std::cerr << "steady sessions copy: " << n << "\n";
+    const practice::SyncCounts& c = to_server ? report.sent : report.received;
+    std::cout << "copied " << side_text(o.from) << " to " << side_text(o.to) << ": " << c.sessions
+              << " new sessions, " << c.beats << " new beats, " << c.events << " new events, "
+              << c.clients
+              << " new or changed clients (what was there already is kept as it "
+                 "was)\n";
+    return 0;
+}
+
 }  // namespace
 
 void add_sessions_command(CLI::App& app, int* status) {
@@ -189,7 +248,10 @@ void add_sessions_command(CLI::App& app, int* status) {
         ->check(CLI::IsMember({"text", "json"}));
 
     const auto id_option = [&](CLI::App* sub) {
-        sub->add_option("id", o->id, "Session id (from `steady sessions`)")->required();
+        sub->add_option("session", o->session,
+                        "Session: its id (from `steady sessions`), UUID, or the UUID's first 8+ "
+                        "hex digits")
+            ->required();
         sub->add_option("--db", o->db, db_help);
     };
     CLI::App* sh = cmd->add_subcommand("show", "One session's summary, events and journal notes");
@@ -216,14 +278,25 @@ void add_sessions_command(CLI::App& app, int* status) {
                    "steady-session-ID-DATE.edf); an existing file is refused unless --force");
     ex->add_flag("--force", o->force, "Replace an existing --output file");
 
-    cmd->callback([o, status, sh, su, ex] {
-        if (sh->parsed() || su->parsed() || ex->parsed()) return;  // theirs run instead
+    CLI::App* cp = cmd->add_subcommand(
+        "copy",
+        "Copy a whole session database to a practice's server, or a server's sessions into a "
+        "database file; again, it adds only what is missing");
+    cp->add_option("--from", o->from, "A session database file, or a server (postgresql://...)")
+        ->required();
+    cp->add_option("--to", o->to, "A server (postgresql://...), or a session database file")
+        ->required();
+
+    cmd->callback([o, status, sh, su, ex, cp] {
+        if (sh->parsed() || su->parsed() || ex->parsed() || cp->parsed())
+            return;  // theirs run instead
         *status = guarded("sessions", [&] { return list(*o); });
     });
     sh->callback(
         [o, status] { *status = guarded("sessions show", [&] { return show(*o, false); }); });
     su->callback(
         [o, status] { *status = guarded("sessions summarize", [&] { return show(*o, true); }); });
+    cp->callback([o, status] { *status = guarded("sessions copy", [&] { return copy(*o); }); });
     ex->callback([o, status] {
         if (o->format.empty()) o->format = "csv";
         *status = guarded("sessions export", [&] { return export_session(*o); });

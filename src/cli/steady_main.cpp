@@ -70,6 +70,7 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
     add_recovery_commands(app, &status);
     add_clients_command(app, &status);
     add_report_command(app, &status);
+    add_sync_command(app, &status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -50,6 +50,7 @@ struct KindName {
     std::string operator()(const GroundingDismissedEvent&) const { return "grounding_dismissed"; }
     std::string operator()(const SensorEvent&) const { return "sensor"; }
     std::string operator()(const GapEvent&) const { return "gap"; }
+    std::string operator()(const SyncEvent&) const { return "sync"; }
     std::string operator()(const ProtocolEvent&) const { return "protocol"; }
     std::string operator()(const StepStartEvent&) const { return "step_start"; }
     std::string operator()(const StepEndEvent&) const { return "step_end"; }
@@ -112,6 +113,11 @@ struct Fields {
         return j;
     }
     Json operator()(const GapEvent& e) const { return {{"missing_s", e.missing_s}}; }
+    Json operator()(const SyncEvent& e) const {
+        Json j{{"state", e.state}};
+        j["detail"] = e.detail.empty() ? Json() : Json(e.detail);
+        return j;
+    }
     Json operator()(const ProtocolEvent& e) const { return {{"name", e.name}, {"steps", e.steps}}; }
     Json operator()(const StepStartEvent& e) const {
         return {{"index", e.index}, {"name", e.name}, {"kind", e.kind}, {"planned_s", e.planned_s}};
@@ -159,6 +165,7 @@ std::vector<std::string> event_kinds() {
             "grounding_dismissed",
             "sensor",
             "gap",
+            "sync",
             "protocol",
             "step_start",
             "step_end",
@@ -239,6 +246,8 @@ Event event_from_fields(double t_s, std::string_view kind, const nlohmann::json&
         e.data = SensorEvent{sensor_state_from(str("state")), str("detail")};
     } else if (kind == "gap") {
         e.data = GapEvent{num("missing_s")};
+    } else if (kind == "sync") {
+        e.data = SyncEvent{str("state"), str("detail")};
     } else if (kind == "protocol") {
         e.data = ProtocolEvent{str("name"), get_or<int>(j, "steps", 0)};
     } else if (kind == "step_start") {

@@ -74,6 +74,12 @@ struct SensorEvent {
 struct GapEvent {
     double missing_s = 0;  // time without beats before the event
 };
+// The practice's server (practice/live_sync.h): "away" (unreachable; the session goes on into
+// this workstation's store), "connected" (again), "caught_up" (it has every beat stored here).
+struct SyncEvent {
+    std::string state;
+    std::string detail;  // why it is away; may be empty
+};
 // A protocol run started (clinician mode, protocol/protocol.h).
 struct ProtocolEvent {
     std::string name;
@@ -119,8 +125,8 @@ struct OtherEvent {
 using EventData =
     std::variant<BaselineEvent, TriggerEvent, MarkEvent, JournalEvent, RecoveredEvent, PacerEvent,
                  PausedEvent, ResumedEvent, GroundingOfferedEvent, GroundingAcceptedEvent,
-                 GroundingDismissedEvent, SensorEvent, GapEvent, ProtocolEvent, StepStartEvent,
-                 StepEndEvent, RfResultEvent, OtherEvent>;
+                 GroundingDismissedEvent, SensorEvent, GapEvent, SyncEvent, ProtocolEvent,
+                 StepStartEvent, StepEndEvent, RfResultEvent, OtherEvent>;
 
 struct Event {
     double t_s = 0;  // session time
@@ -134,8 +140,8 @@ struct Event {
 
 // The kind's name as stored and printed: "baseline", "trigger", "mark", "journal", "recovered",
 // "pacer", "paused", "resumed", "grounding_offered", "grounding_accepted",
-// "grounding_dismissed", "sensor", "gap", "protocol", "step_start", "step_end", "rf_result" (an
-// OtherEvent keeps its own).
+// "grounding_dismissed", "sensor", "gap", "sync", "protocol", "step_start", "step_end", "rf_result"
+// (an OtherEvent keeps its own).
 std::string kind_of(const Event& e);
 // Every kind this build writes, in the README table's order (for tests and documentation).
 std::vector<std::string> event_kinds();

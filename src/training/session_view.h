@@ -74,11 +74,12 @@ struct SessionView {
     std::shared_ptr<const std::vector<Event>> events;  // so far, in time order
     // One value per second over the last kHistoryS: (t, 30-s HR) and (t, 60-s RMSSD).
     std::shared_ptr<const std::vector<std::pair<double, double>>> hr_history, rmssd_history;
-    bool grounding_offered = false;                    // an offer waits for an answer
-    std::optional<LiveEpisode> episode;                // open now
-    std::optional<RecoveredEvent> last_recovery;       // the latest episode that ended
-    double reached_s = 0;                              // session time reported so far
-    std::string warning;                               // the latest store problem, if any
+    bool grounding_offered = false;               // an offer waits for an answer
+    std::optional<LiveEpisode> episode;           // open now
+    std::optional<RecoveredEvent> last_recovery;  // the latest episode that ended
+    double reached_s = 0;                         // session time reported so far
+    std::string warning;                          // the latest store problem, if any
+    std::string sync;  // the practice's server: "away", "connected", "caught_up"; empty: none
     std::optional<SessionSummary> summary;             // once ended and stored
     std::shared_ptr<const ProtocolProgress> protocol;  // null without a protocol
 };

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/quoted.h"
+#include "practice/access.h"
 #include "protocol/resonance.h"
 
 namespace steady {
@@ -64,8 +65,11 @@ TrainingSession::TrainingSession(SessionPlan plan, const SensorRegistry& registr
     // 1. The plan alone, before anything is opened.
     const std::optional<std::int64_t> baseline_from = check(plan_, registry);
     // 2. The store and the client's baseline.
-    db_ = std::make_unique<Database>(
-        plan_.db_path.empty() ? Database::default_path() : plan_.db_path, Database::Open::create);
+    // A practice's server: the session goes into this workstation's store, and from there to
+    // the server as it is recorded (practice/live_sync.h).
+    const practice::StoreTarget target = practice::store_target(plan_.db_path);
+    server_ = target.server;
+    db_ = std::make_unique<Database>(target.local, Database::Open::create);
     try {
         client_ = plan_.client ? db_->client(*plan_.client) : db_->default_client();
     } catch (const StoreError& e) {
@@ -170,6 +174,7 @@ void TrainingSession::publish(SessionView::State state) {
     v->reached_s = reached_s_;
     v->warning = last_warning_;
     v->protocol = progress_;
+    v->sync = sync_state_;
     if (state == SessionView::State::ended) v->summary = summary_;
     const std::lock_guard lock(view_mutex_);
     view_ = std::move(v);
@@ -582,6 +587,16 @@ void TrainingSession::start() {
     }
     recording_ = db_->begin_recording(client_, info_.id, plan_.challenge);
     if (!recording_->journal_problem().empty()) warn(recording_->journal_problem());
+    if (server_)
+        live_sync_ = std::make_unique<practice::LiveSync>(
+            db_->path(), *server_,
+            [this](const std::string& state, const std::string& detail) {
+                post([this, state, detail](double t) {
+                    sync_state_ = state;
+                    add_event(t, SyncEvent{state, detail});
+                });
+            },
+            plan_.sync_every_s);
     if (pacer_) add_pacer_start(0);
     if (plan_.protocol) {
         add_event(
@@ -708,6 +723,19 @@ const SessionSummary& TrainingSession::run() {
             db_->episodes(recording_->id());  // fitted and stored now, for triggers/progress
         } catch (const StoreError& e) {
             warn(e.what());  // they are fitted again when first asked for
+        }
+    }
+    if (live_sync_) {
+        // The end, state and summary to the server; a server away keeps them here for later.
+        if (live_sync_->finish(kLastSyncWaitS)) {
+            sync_state_ = "caught_up";
+        } else {
+            sync_state_ = "away";
+            warn("the practice's server has not got all of session " +
+                 std::to_string(recording_->id()) + " (" + live_sync_->problem() +
+                 "); it is kept in " + db_->path() +
+                 " and sent by `steady sync`, or by the next session or command that reaches "
+                 "the server");
         }
     }
     publish(SessionView::State::ended);

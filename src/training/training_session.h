@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "pacer/adaptive.h"
 #include "pacer/shared_schedule.h"
+#include "practice/live_sync.h"
 #include "recovery/episodes.h"
 #include "sensor/registry.h"
 #include "session/store.h"
@@ -60,7 +61,10 @@ struct SessionPlan {
     std::string baseline = "new";       // new (first 2 minutes), last, or a session id
     int challenge = 1;                  // coherence challenge level 1-4
     double recent_s = 0;                // tachogram kept in the view (the window: 120 s)
-    std::string db_path;                // empty: Database::default_path()
+    // A file, or a practice's server (a libpq connection string: the session is recorded into
+    // Database::default_path() and sent to the server as it goes); empty: the default file.
+    std::string db_path;
+    double sync_every_s = practice::LiveSync::kEveryS;  // sends to the server
     // Beats that cannot be saved to the database this long (session time) end the session,
     // into its journal. A day; tests shorten it.
     double unsaved_limit_s = 24 * 3600.0;
@@ -93,6 +97,7 @@ class TrainingSession {
     static constexpr double kHistoryS = 120;              // HR and RMSSD history in the view
     static constexpr double kGroundingAfterS = 60;        // high and at the fastest count this long
     static constexpr double kGroundingQuietS = 300;       // no new offer this long after one
+    static constexpr double kLastSyncWaitS = 15;          // the end's send to the server
 
     // Checks the plan, opens (or creates) the database and opens the sensor, in that order;
     // nothing is recorded yet. Throws PlanError (before anything is opened when it is the
@@ -185,6 +190,9 @@ class TrainingSession {
     SensorOutput out_;
     std::optional<SessionClock> clock_;
     std::unique_ptr<Recording> recording_;
+    std::optional<std::string> server_;              // the practice's, when named
+    std::string sync_state_;                         // its latest state (session thread)
+    std::unique_ptr<practice::LiveSync> live_sync_;  // after recording_: stopped first
     std::optional<pacer::AdaptivePacer> pacer_;
     std::shared_ptr<pacer::SharedSchedule> shared_pacer_;  // the simulated person reads it
     std::shared_ptr<const pacer::Schedule> pacer_view_;

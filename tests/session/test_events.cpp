@@ -48,6 +48,7 @@ std::vector<Event> one_of_each() {
         {1200.25, GroundingDismissedEvent{}},
         {0.082, SensorEvent{SensorState::reconnecting, "strap out of range"}},
         {1300.5, GapEvent{4.75}},
+        {1301.5, SyncEvent{"away", "server host=/run/x: connection refused"}},
         {0.0, ProtocolEvent{"demo", 5}},
         {120.0, StepStartEvent{1, "Serial sevens", "stressor", 60.0}},
         {180.0, StepEndEvent{1, "Serial sevens", "stressor", "done"}},
