@@ -2,6 +2,7 @@
 
 #include "app/private_file.h"
 #include "app/quoted.h"
+#include "practice/server.h"
 
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -198,6 +199,11 @@ Config parse_config(const std::string& text, const std::string& source) {
                                   ": unknown setting (known: sensor, db, ant_network_key, "
                                   "[pacer], [window])");
             *slot = need_string(node, at);
+            if (slot == &c.db && practice::is_server(*c.db) && practice::has_password(*c.db))
+                throw ConfigError(at +
+                                  ": holds a password; Steady never keeps one in its settings: "
+                                  "put it in ~/.pgpass or the file PGPASSFILE names, and take it "
+                                  "out of db");
         }
     }
     return c;
