@@ -238,7 +238,7 @@ int guarded_protocols(const char* what, const std::function<int()>& f) {
 
 void add_clients_command(CLI::App& app, int* status) {
     auto o = std::make_shared<ClientsOptions>();
-    const std::string db_help = "Session database (default $XDG_DATA_HOME/steady/steady.db)";
+    const std::string db_help = kDbHelp;
     CLI::App* cmd = app.add_subcommand(
         "clients", "The people whose sessions are kept apart (a pseudonym is enough)");
     cmd->add_option("--db", o->db, db_help);

@@ -9,7 +9,9 @@
 #include "cli/json_out.h"
 #include "cli/live_commands.h"
 #include "cli/number_text.h"
+#include "cli/store_access.h"
 #include "drivers/drivers.h"
+#include "practice/server.h"
 #include "protocol/protocol.h"
 #include "training/training_session.h"
 
@@ -139,6 +141,7 @@ int run(RecordOptions o) {
                   << clock_text(plan.protocol->duration_s()) << "\n";
     std::cerr << "steady record: session " << session->id() << " of " << session->client().name
               << " from " << info.name << " into " << db.path()
+              << (session->server() ? ", sent to " + practice::redacted(*session->server()) : "")
               << (o.speed != 1 ? " at speed " + exact(o.speed) : "") << length
               << "; Ctrl-C stops and keeps everything\n";
 
@@ -228,7 +231,7 @@ void add_record_command(CLI::App& app, int* status) {
                     "runs at 1)")
         ->check(CLI::Range(0.01, 100000.0))
         ->capture_default_str();
-    cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    cmd->add_option("--db", o->db, kDbHelp);
     cmd->add_option("--csv", o->csv,
                     "Also write the beats to this CSV file (t_s,rr_ms,flags; 0600; an existing "
                     "file is refused unless --force)");

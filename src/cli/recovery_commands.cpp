@@ -334,7 +334,7 @@ int import(const HistoryOptions& o) {
 }
 
 void common(CLI::App* cmd, HistoryOptions& o) {
-    cmd->add_option("--db", o.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    cmd->add_option("--db", o.db, kDbHelp);
     cmd->add_option("--client", o.client, "Whose sessions (default: the first client)");
 }
 

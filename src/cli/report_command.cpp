@@ -113,7 +113,7 @@ void add_report_command(CLI::App& app, int* status) {
                     "unless --force");
     cmd->add_option("--paper", o->paper, "a4 or letter (default: the locale's LC_PAPER, else a4)")
         ->check(CLI::IsMember({"a4", "letter"}));
-    cmd->add_option("--db", o->db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    cmd->add_option("--db", o->db, kDbHelp);
     cmd->add_flag("--force", o->force, "Replace an existing output file");
     cmd->callback([o, status] { *status = guarded("report", [&] { return write_report(*o); }); });
 }

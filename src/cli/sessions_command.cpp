@@ -239,7 +239,7 @@ int copy(const SessionsOptions& o) {
 
 void add_sessions_command(CLI::App& app, int* status) {
     auto o = std::make_shared<SessionsOptions>();
-    const std::string db_help = "Session database (default $XDG_DATA_HOME/steady/steady.db)";
+    const std::string db_help = kDbHelp;
     CLI::App* cmd =
         app.add_subcommand("sessions", "List stored sessions; show, summarize or export one");
     cmd->add_option("--db", o->db, db_help);

@@ -1,4 +1,5 @@
 #include "cli/steady_main.h"
+#include "cli/store_access.h"
 
 #include <CLI/CLI.hpp>
 
@@ -56,7 +57,7 @@ int steady_main(int argc, char** argv, TrainerEntry trainer) {
                    "(for screenshots and bug reports)")
         ->check(CLI::IsMember({"focus", "picker", "journal", "journal-list", "settings", "sessions",
                                "progress", "summary", "clients", "review"}));
-    app.add_option("--db", t.db, "Session database (default $XDG_DATA_HOME/steady/steady.db)");
+    app.add_option("--db", t.db, kDbHelp);
     app.add_option("--config", t.config,
                    "Settings file (default $XDG_CONFIG_HOME/steady/config.toml)");
     app.add_flag("--no-audio", t.no_audio, "No sound cues");

@@ -13,6 +13,11 @@
 
 namespace steady::cli {
 
+inline constexpr const char* kDbHelp =
+    "Session database: a file (default $XDG_DATA_HOME/steady/steady.db) or a practice's "
+    "PostgreSQL server (a libpq connection string, postgresql://... or \"host=... dbname=...\"); "
+    "default: the settings file's db";
+
 // The --db value, or the settings file's. A password is refused in the settings file and
 // warned about on the command line (other users' `ps` shows it): libpq's ~/.pgpass or
 // PGPASSFILE keeps it.
@@ -30,12 +35,7 @@ inline std::string db_spec(const std::string& option, const char* command) {
     } catch (const ConfigError& e) {
         throw UsageError(e.what());
     }
-    if (!cfg.db) return {};
-    if (practice::is_server(*cfg.db) && practice::has_password(*cfg.db))
-        throw UsageError(default_config_path() +
-                         ": db holds a password; Steady never keeps one in its settings: put it "
-                         "in ~/.pgpass or the file PGPASSFILE names, and take it out of db");
-    return *cfg.db;
+    return cfg.db.value_or(std::string());  // load_config refuses a password in it
 }
 
 inline void say_store_notices(practice::PracticeStore& s, const char* command) {

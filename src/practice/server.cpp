@@ -68,16 +68,20 @@ static_assert(std::size(kMigrations) == Server::kSchemaVersion);
 // Any number: all migrations of every Steady take this one lock.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7734261)";
 
-std::string message_of(pg_conn* c) {
-    std::string m = c ? PQerrorMessage(c) : "out of memory";
+// One line: libpq's newlines and tabs become single spaces.
+std::string one_line(std::string m) {
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-    std::string out;  // one line: libpq's newlines and tabs become single spaces
+    std::string out;
     for (const char ch : m) {
         const char k = ch == '\n' || ch == '\t' ? ' ' : ch;
         if (k == ' ' && !out.empty() && out.back() == ' ') continue;
         out += k;
     }
     return out;
+}
+
+std::string message_of(pg_conn* c) {
+    return one_line(c ? PQerrorMessage(c) : "out of memory");
 }
 
 struct ConninfoOptions {
@@ -209,9 +213,8 @@ Result Server::exec(const std::string& sql, const std::vector<Param>& params,
             const char* code = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
             *sqlstate = code ? code : "";
         }
-        std::string why = raw ? PQresultErrorMessage(raw) : "";
+        std::string why = one_line(raw ? PQresultErrorMessage(raw) : "");
         if (why.empty()) why = message_of(conn_);
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
         if (PQstatus(conn_) != CONNECTION_OK) why += " (the connection is lost)";
         throw ServerError("server " + name_ + ": " + why);
     }

@@ -150,6 +150,8 @@ class TrainingSession {
     const Client& client() const { return client_; }
     const std::optional<Baseline>& stored_baseline() const { return baseline_; }
     Database& database() { return *db_; }
+    // The practice's server the session is sent to as it goes, when one is named.
+    const std::optional<std::string>& server() const { return server_; }
     std::int64_t id() const { return recording_ ? recording_->id() : 0; }
     // The session's end time from the plan and the sensor (infinity: until ended).
     double end_s() const { return end_s_; }
