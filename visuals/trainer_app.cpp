@@ -49,9 +49,11 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
     // The plan's own mistakes (a live sensor at another speed, a bad --baseline) stop before
     // any window opens.
     if (!options_.sensor.empty()) TrainingSession::check(plan_for(options_.sensor), registry_);
-    db_ = std::make_unique<Database>(options_.db.empty() ? Database::default_path() : options_.db,
-                                     Database::Open::create);
-    for (const std::string& n : db_->notices()) {
+    store_ = std::make_unique<practice::PracticeStore>(options_.db, Database::Open::create);
+    db_ = &store_->db();
+    std::vector<std::string> notices = db_->notices();
+    for (std::string& n : store_->take_notices()) notices.push_back(std::move(n));
+    for (const std::string& n : notices) {
         std::cerr << "steady: " << n << "\n";
         ui_.notice = n;
     }
@@ -303,7 +305,7 @@ SessionPlan TrainerApp::plan_for(const std::string& spec) const {
     plan.challenge = config_.window.challenge;
     plan.recent_s = kTachogramS;
     plan.baseline = options_.baseline.empty() ? "new" : options_.baseline;
-    if (db_) plan.db_path = db_->path();
+    if (store_) plan.db_path = store_->target().server.value_or(db_->path());
     if (!ui_.client.empty()) plan.client = ui_.client;
     plan.patterns = config_.pacer.custom;
     plan.adapt = config_.pacer.adapt;
@@ -433,9 +435,10 @@ void TrainerApp::mark_trigger() {
 
 void TrainerApp::save_journal(std::int64_t session, const JournalEvent& note) {
     try {
-        if (session != 0)
+        if (session != 0) {
             db_->add_event(session, {note.mark_t_s, note});
-        else if (running_)
+            send_changes();
+        } else if (running_)
             running_->session->add_journal(note);
     } catch (const StoreError& e) {
         ui_.error = e.what();
@@ -597,9 +600,19 @@ void TrainerApp::open_clients() {
     }
 }
 
+void TrainerApp::send_changes() {
+    if (!store_ || !store_->target().server) return;
+    store_->send();  // a server away is a notice; the change is kept and sent later
+    for (const std::string& n : store_->take_notices()) {
+        std::cerr << "steady: " << n << "\n";
+        ui_.notice = n;
+    }
+}
+
 void TrainerApp::add_client(const std::string& name) {
     try {
         db_->add_client(name, "");
+        send_changes();
         ui_.clients = db_->clients();
     } catch (const StoreError& e) {
         ui_.notice = e.what();
@@ -633,6 +646,7 @@ void TrainerApp::confirm_resonance(const std::string& client, double bpm) {
         Client c = db_->client(client);
         c.settings.resonance_bpm = bpm;
         db_->set_client_settings(c, c.settings);
+        send_changes();
         ui_.notice = fmt("Resonance rate %.1f breaths/min stored for ", bpm) + client +
                      "; the resonance pattern now paces at it.";
     } catch (const StoreError& e) {

@@ -17,6 +17,7 @@
 
 #include "app/config.h"
 #include "app/trainer_options.h"
+#include "practice/access.h"
 #include "training/training_session.h"
 #include "visuals/view.h"
 
@@ -90,6 +91,7 @@ class TrainerApp final : public Controller {
     void audio_changed() override;
     void open_clients() override;
     void add_client(const std::string& name) override;
+    void send_changes();  // to the practice's server, when one is named
     void start_for(const std::string& client, const std::string& protocol) override;
     void next_step() override;
     void repeat_step() override;
@@ -140,7 +142,10 @@ class TrainerApp final : public Controller {
     float applied_scale_ = 0;
     Fonts fonts_;
     std::unique_ptr<AudioCues> audio_;
-    std::unique_ptr<Database> db_;  // the Sessions list (the session writes on its own)
+    // The Sessions list (the session writes on its own): the local file, which with a
+    // practice's server is this workstation's copy of it, sent and received on open.
+    std::unique_ptr<practice::PracticeStore> store_;
+    Database* db_ = nullptr;
     std::unique_ptr<Running> running_;
     std::shared_ptr<const SessionView> last_view_;  // of the session that ended
     UiState ui_;

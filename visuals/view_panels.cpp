@@ -168,6 +168,14 @@ void draw_right_panels(Frame& f) {
                             s.beats ? fmt("%.1f", quality).c_str() : "--",
                             static_cast<unsigned long long>(s.gaps));
         if (s.sensor.detail) ImGui::TextWrapped("%s", s.sensor.detail);
+        if (f.view && !f.view->sync.empty()) {
+            // The practice's server: the session is kept here either way.
+            if (f.view->sync == "away")
+                ImGui::TextColored(kActivated, "practice server away: kept here, sent when back");
+            else
+                ImGui::TextDisabled("practice server %s",
+                                    f.view->sync == "caught_up" ? "up to date" : "connected");
+        }
         if (f.view && !f.view->warning.empty())
             ImGui::TextColored(kActivated, "%s", f.view->warning.c_str());
     }
