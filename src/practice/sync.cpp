@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "session/iso_time.h"
@@ -375,10 +376,34 @@ void pull_clients(sqlite3* db, Server& server, bool track, SyncReport& report) {
     const Result r =
         server.exec("SELECT uuid, name, note, archived, settings FROM clients ORDER BY name");
     std::map<std::string, LocalClient> by_uuid;
-    for (LocalClient& c : local_clients(db)) by_uuid.emplace(c.row.uuid, std::move(c));
+    std::map<std::string, std::string> uuid_by_name;  // local
+    for (LocalClient& c : local_clients(db)) {
+        uuid_by_name[c.row.name] = c.row.uuid;
+        by_uuid.emplace(c.row.uuid, std::move(c));
+    }
+    std::set<std::string> on_server;
+    for (int i = 0; i < r.rows(); ++i) on_server.insert(r.text(i, 0));
     for (int i = 0; i < r.rows(); ++i) {
         const ClientRow theirs = server_client(r, i);
-        const auto it = by_uuid.find(theirs.uuid);
+        auto it = by_uuid.find(theirs.uuid);
+        const auto same_name = uuid_by_name.find(theirs.name);
+        if (it == by_uuid.end() && same_name != uuid_by_name.end() &&
+            on_server.count(same_name->second) == 0) {
+            // Added here under the server's name and never sent (a fresh file's "default", or
+            // one added in two rooms while apart): one client, the server's.
+            LocalClient mine = std::move(by_uuid.at(same_name->second));
+            by_uuid.erase(same_name->second);
+            update_local_client(db, mine.id, theirs);
+            if (track) set_agreed_client(db, practice, mine.id, theirs.meta());
+            ++report.received.clients;
+            if (mine.row.name != Database::kDefaultClient)
+                report.notices.push_back(
+                    "client \"" + mine.row.name +
+                    "\" was added here and on the server apart: they are one client now, "
+                    "with the server's note and settings");
+            uuid_by_name[theirs.name] = theirs.uuid;
+            continue;
+        }
         if (it == by_uuid.end()) {
             try {
                 Statement(db,
