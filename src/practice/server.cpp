@@ -232,7 +232,9 @@ void Server::migrate() {
         begin();
         try {
             exec(kMigrationLock);
-            exec("CREATE TABLE IF NOT EXISTS steady_schema (version integer NOT NULL)");
+            // A clinician's role may not create tables: look before creating.
+            if (exec("SELECT to_regclass('steady_schema') IS NULL").text(0, 0) == "t")
+                exec("CREATE TABLE steady_schema (version integer NOT NULL)");
             Result v = exec("SELECT version FROM steady_schema");
             if (v.rows() == 0) exec("INSERT INTO steady_schema (version) VALUES (0)");
             version_ = v.rows() == 0 ? 0 : static_cast<int>(v.integer(0, 0));

@@ -505,3 +505,58 @@ TEST_CASE("practice: the settings file never holds the server's password", "[pra
     CHECK_THAT(r.err, Catch::Contains(".pgpass"));
     CHECK_THAT(r.err, !Catch::Contains("secret"));
 }
+
+TEST_CASE("practice: a clinician's role with the README's rights records and reads",
+          "[practice][cli]") {
+    PgServer pg;
+    TempDir dir;
+    // README "A practice's shared store", set-up steps 1-4 (the server's superuser here is the
+    // test's; the owner and clinicians have no password under the test server's trust rule).
+    pg.psql("CREATE ROLE steady_owner LOGIN", "postgres");
+    pg.psql("CREATE ROLE steady_clinicians NOLOGIN", "postgres");
+    pg.psql("ALTER DATABASE practice OWNER TO steady_owner", "postgres");
+    const auto uri_as = [&](const std::string& role) {
+        std::string u = pg.uri();
+        return u.replace(u.find("user="), std::string::npos, "user=" + role);
+    };
+    const test::Run first =
+        test::run("sync --db '" + uri_as("steady_owner") + "'", "", workstation(dir, "owner"));
+    INFO(first.out << first.err);
+    REQUIRE(first.status == 0);  // the owner's first contact made the tables
+    for (const char* sql :
+         {"REVOKE ALL ON DATABASE practice FROM PUBLIC",
+          "GRANT CONNECT ON DATABASE practice TO steady_clinicians",
+          "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO steady_clinicians",
+          "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO steady_clinicians",
+          "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO "
+          "steady_clinicians",
+          "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO "
+          "steady_clinicians"}) {
+        INFO(sql);
+        // As the owner, as the README says (psql -q: silent unless something is wrong).
+        REQUIRE(pg.psql("SET ROLE steady_owner; " + std::string(sql), "practice").empty());
+    }
+    pg.psql("CREATE ROLE ana LOGIN IN ROLE steady_clinicians", "postgres");
+    pg.psql("CREATE ROLE stranger LOGIN", "postgres");
+    const std::string ana = " --db '" + uri_as("ana") + "'";
+    const auto ws = workstation(dir, "ana");
+    REQUIRE(test::run("clients add Cleo" + ana, "", ws).status == 0);
+    const test::Run rec = test::run(
+        "record --client Cleo --sensor sim --speed 100 --duration 60 --quiet" + ana, "", ws);
+    INFO(rec.err);
+    REQUIRE(rec.status == 0);
+    CHECK_THAT(rec.err, !Catch::Contains("has not got all"));
+    const test::Run ls = test::run("sessions --format json" + ana, "", ws);
+    REQUIRE(ls.status == 0);
+    CHECK(nlohmann::json::parse(ls.out)[0]["synced"] == true);
+    REQUIRE(count(pg, "SELECT count(*) FROM sessions") == 1);
+
+    // A role the practice did not admit is refused with the server's reason.
+    const test::Run other =
+        test::run("sync --db '" + uri_as("stranger") + "'", "", workstation(dir, "stranger"));
+    CHECK(other.status != 0);
+    CHECK_THAT(other.err, Catch::Contains("permission denied"));
+    // A clinician's role cannot change the schema.
+    const std::string denied = pg.psql("SET ROLE ana; CREATE TABLE mine (x int)", "practice");
+    CHECK_THAT(denied, Catch::Contains("permission denied"));
+}
