@@ -2,8 +2,8 @@
 
 #include <ctime>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "session/iso_time.h"
 #include "session/sqlite_util.h"
@@ -106,17 +106,20 @@ ClientRow server_client(const Result& r, int i) {
     return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3) == "t", r.text(i, 4)};
 }
 
-void update_local_client(sqlite3* db, std::int64_t id, const ClientRow& c) {
-    Statement(db,
-              "UPDATE clients SET uuid = ?, name = ?, note = ?, archived = ?, settings = ? "
-              "WHERE id = ?")
-        .bind(1, c.uuid)
+// Binds uuid, name, note, archived, settings to parameters 1-5.
+Statement& bind_client(Statement& q, const ClientRow& c) {
+    return q.bind(1, c.uuid)
         .bind(2, c.name)
         .bind(3, c.note)
         .bind(4, std::int64_t{c.archived ? 1 : 0})
-        .bind(5, c.settings)
-        .bind(6, id)
-        .run();
+        .bind(5, c.settings);
+}
+
+void update_local_client(sqlite3* db, std::int64_t id, const ClientRow& c) {
+    Statement q(db,
+                "UPDATE clients SET uuid = ?, name = ?, note = ?, archived = ?, settings = ? "
+                "WHERE id = ?");
+    bind_client(q, c).bind(6, id).run();
 }
 
 // Sends changed clients; a name the server has under another UUID makes the two one.
@@ -406,15 +409,10 @@ void pull_clients(sqlite3* db, Server& server, bool track, SyncReport& report) {
         }
         if (it == by_uuid.end()) {
             try {
-                Statement(db,
-                          "INSERT INTO clients (uuid, name, note, archived, settings) "
-                          "VALUES (?, ?, ?, ?, ?)")
-                    .bind(1, theirs.uuid)
-                    .bind(2, theirs.name)
-                    .bind(3, theirs.note)
-                    .bind(4, std::int64_t{theirs.archived ? 1 : 0})
-                    .bind(5, theirs.settings)
-                    .run();
+                Statement q(db,
+                            "INSERT INTO clients (uuid, name, note, archived, settings) "
+                            "VALUES (?, ?, ?, ?, ?)");
+                bind_client(q, theirs).run();
             } catch (const StoreError&) {
                 report.notices.push_back("the server's client \"" + theirs.name +
                                          "\" was not taken: another client here has that name");
