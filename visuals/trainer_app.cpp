@@ -115,6 +115,7 @@ TrainerApp::TrainerApp(const TrainerOptions& options, const SensorRegistry& regi
 
 TrainerApp::~TrainerApp() {
     if (running_) end_session();
+    remember_window();
     audio_.reset();
     if (gl_) {
         if (client_ctx_) {  // first: it borrows the console's font atlas
@@ -151,15 +152,35 @@ void TrainerApp::init_window() {
     SDL_Rect usable{0, 0, 1280, 720};
     if (SDL_GetDisplayUsableBounds(0, &usable) != 0 || usable.w <= 0 || usable.h <= 0)
         usable = {0, 0, 1280, 720};
+    // --size, else the size it had when it last closed (settings [window]), else the default.
+    const WindowConfig& remembered = config_.window;
     int w = options_.width, h = options_.height;
+    if (w <= 0 && remembered.width && remembered.height) {
+        w = *remembered.width;
+        h = *remembered.height;
+    }
     if (w <= 0) {
         w = static_cast<int>(std::min(usable.w * 0.9, usable.h * 0.9 * 16.0 / 9.0));
         w = std::max(w, std::min(usable.w, 640));
         h = w * 9 / 16;
     }
+    // Where it was, if that is still on a display (a monitor unplugged since: centred).
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    if (options_.width <= 0 && remembered.x && remembered.y) {
+        const SDL_Point title_bar{*remembered.x + std::min(w, 200) / 2, *remembered.y + 10};
+        for (int d = 0; d < SDL_GetNumVideoDisplays(); ++d) {
+            SDL_Rect b{};
+            if (SDL_GetDisplayBounds(d, &b) == 0 && SDL_PointInRect(&title_bar, &b)) {
+                x = *remembered.x;
+                y = *remembered.y;
+                break;
+            }
+        }
+    }
+    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (options_.width <= 0 && remembered.maximized) flags |= SDL_WINDOW_MAXIMIZED;
     const char* title = options_.client_display ? "Steady - console" : "Steady";
-    window_ = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                               SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    window_ = SDL_CreateWindow(title, x, y, w, h, flags);
     if (!window_) throw WindowError(std::string("cannot create the window: ") + SDL_GetError());
     gl_ = SDL_GL_CreateContext(window_);
     if (!gl_) throw WindowError(std::string("no OpenGL 3 context: ") + SDL_GetError());
@@ -651,6 +672,34 @@ void TrainerApp::confirm_resonance(const std::string& client, double bpm) {
                      "; the resonance pattern now paces at it.";
     } catch (const StoreError& e) {
         ui_.error = e.what();
+    }
+}
+
+// The console window's size and position go into the settings file's [window] when it closes,
+// so it opens there next time. Full screen keeps what it was before; --size is a one-off.
+void TrainerApp::remember_window() {
+    if (!window_ || options_.width > 0 || !options_.screenshot.empty()) return;
+    const Uint32 flags = SDL_GetWindowFlags(window_);
+    if (flags & (SDL_WINDOW_FULLSCREEN | SDL_WINDOW_FULLSCREEN_DESKTOP)) return;
+    WindowConfig& w = config_.window;
+    const WindowConfig before = w;
+    w.maximized = (flags & SDL_WINDOW_MAXIMIZED) != 0;
+    if (!w.maximized) {  // a maximized window keeps the size it returns to
+        int width = 0, height = 0, x = 0, y = 0;
+        SDL_GetWindowSize(window_, &width, &height);
+        SDL_GetWindowPosition(window_, &x, &y);
+        w.width = std::clamp(width, 320, 16384);
+        w.height = std::clamp(height, 320, 16384);
+        w.x = x;
+        w.y = y;
+    }
+    if (w.width == before.width && w.height == before.height && w.x == before.x &&
+        w.y == before.y && w.maximized == before.maximized)
+        return;
+    try {
+        save_config(config_path_, config_);
+    } catch (const ConfigError& e) {
+        std::cerr << "steady: the window's size and place were not saved: " << e.what() << "\n";
     }
 }
 

@@ -88,6 +88,7 @@ class TrainerApp final : public Controller {
     bool review_open() const { return ui_.review.has_value(); }
     void open_progress() override;
     void settings_changed() override;
+    void remember_window();
     void audio_changed() override;
     void open_clients() override;
     void add_client(const std::string& name) override;

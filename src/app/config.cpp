@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -136,6 +137,17 @@ void parse_window(const toml::table& t, const std::string& source, WindowConfig&
             w.font_scale = need_number(node, at, 0.5, 4);
         } else if (key == "last_sensor") {
             w.last_sensor = need_string(node, at);
+        } else if (key == "width" || key == "height" || key == "x" || key == "y") {
+            const bool size = key == "width" || key == "height";
+            const double lo = size ? 320 : -32768, hi = size ? 16384 : 32768;
+            const double v = need_number(node, at, lo, hi);
+            if (v != std::floor(v)) throw ConfigError(at + ": must be a whole number of pixels");
+            (key == "width"    ? w.width
+             : key == "height" ? w.height
+             : key == "x"      ? w.x
+                               : w.y) = static_cast<int>(v);
+        } else if (key == "maximized") {
+            w.maximized = need_bool(node, at);
         } else if (key == "journal_categories") {
             const toml::array* a = node.as_array();
             if (!a || a->empty())
@@ -145,7 +157,7 @@ void parse_window(const toml::table& t, const std::string& source, WindowConfig&
         } else {
             throw ConfigError(at +
                               ": unknown setting (known: audio, volume, challenge, font_scale, "
-                              "last_sensor, journal_categories)");
+                              "last_sensor, journal_categories, width, height, x, y, maximized)");
         }
     }
 }
@@ -236,6 +248,15 @@ std::string config_text(const Config& c) {
                        {"challenge", c.window.challenge},
                        {"font_scale", c.window.font_scale}};
     if (c.window.last_sensor) window.insert("last_sensor", *c.window.last_sensor);
+    if (c.window.width && c.window.height) {
+        window.insert("width", *c.window.width);
+        window.insert("height", *c.window.height);
+    }
+    if (c.window.x && c.window.y) {
+        window.insert("x", *c.window.x);
+        window.insert("y", *c.window.y);
+    }
+    if (c.window.maximized) window.insert("maximized", true);
     if (c.window.journal_categories != WindowConfig{}.journal_categories) {
         toml::array cats;
         for (const std::string& n : c.window.journal_categories) cats.push_back(n);

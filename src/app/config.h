@@ -24,6 +24,11 @@
 //   challenge = 1            # coherence challenge level 1-4
 //   font_scale = 1.0         # on top of the display's DPI
 //   last_sensor = "ble:..."  # the strap used last (the window reconnects it on start)
+//   width = 1600             # the window's size and position when it last closed (saved then;
+//   height = 900             #   a position on no display now is left to the desktop)
+//   x = 160
+//   y = 90
+//   maximized = false
 #pragma once
 
 #include <optional>
@@ -53,6 +58,9 @@ struct WindowConfig {
     int challenge = 1;
     double font_scale = 1.0;
     std::optional<std::string> last_sensor;
+    // Where the window was when it last closed (empty: never, or full screen then).
+    std::optional<int> width, height, x, y;
+    bool maximized = false;
     // What happened, as the trigger journal offers it (editable; these are the defaults).
     std::vector<std::string> journal_categories = {
         "delayed reply", "unclear plans", "partner distance",

@@ -453,3 +453,62 @@ TEST_CASE("a past session opens for review, zooms, and writes its PDF report", "
         for (int x = im.w / 8; x < im.w * 7 / 8; x += 2) bright += im.lum(x, y) > 180;
     CHECK(bright > 200);
 }
+
+TEST_CASE("the window opens where it was when it closed, [window] in the settings file",
+          "[gui][settings]") {
+    test::TempDir dir;
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    const std::string cfg = dir / "config.toml";
+    {
+        std::ofstream f(cfg);
+        f << "[window]\nwidth = 900\nheight = 500\nx = 30\ny = 20\n";
+    }
+    TrainerOptions o;
+    o.sensor = "sim";
+    o.config = cfg;
+    o.db = dir / "s.db";
+    {
+        ui::TrainerApp app(o, sensor_registry());
+        REQUIRE(app.step());
+        SDL_Window* win = SDL_GL_GetCurrentWindow();
+        REQUIRE(win != nullptr);
+        int w = 0, h = 0, x = 0, y = 0;
+        SDL_GetWindowSize(win, &w, &h);
+        SDL_GetWindowPosition(win, &x, &y);
+        CHECK(w == 900);
+        CHECK(h == 500);
+        CHECK(x == 30);
+        CHECK(y == 20);
+        // The user moves and resizes it, then closes it.
+        SDL_SetWindowSize(win, 1024, 600);
+        SDL_SetWindowPosition(win, 70, 50);
+        for (int i = 0; i < 3; ++i) REQUIRE(app.step());
+    }
+    Config saved = load_config(cfg, true);
+    CHECK(saved.window.width == 1024);
+    CHECK(saved.window.height == 600);
+    CHECK(saved.window.x == 70);
+    CHECK(saved.window.y == 50);
+    CHECK_FALSE(saved.window.maximized);
+
+    SECTION("a place on no display now (a monitor unplugged) is left for the desktop") {
+        std::ofstream(cfg) << "[window]\nwidth = 800\nheight = 450\nx = 20000\ny = 20\n";
+        ui::TrainerApp app(o, sensor_registry());
+        REQUIRE(app.step());
+        int w = 0, h = 0, x = 0, y = 0;
+        SDL_GetWindowSize(SDL_GL_GetCurrentWindow(), &w, &h);
+        SDL_GetWindowPosition(SDL_GL_GetCurrentWindow(), &x, &y);
+        CHECK(w == 800);
+        CHECK(x < 1920);  // Xvfb's one 1920-wide screen
+    }
+    SECTION("a size that is not a whole number of pixels is refused with its line") {
+        std::ofstream(cfg) << "[window]\nwidth = 900.5\n";
+        try {
+            load_config(cfg, true);
+            FAIL("accepted");
+        } catch (const ConfigError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("window.width"));
+            CHECK_THAT(e.what(), Catch::Contains("whole number"));
+        }
+    }
+}
