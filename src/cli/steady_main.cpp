@@ -5,17 +5,57 @@
 
 #include <iostream>
 
+#include "app/config.h"
 #include "cli/analyze_command.h"
 #include "cli/live_commands.h"
 #include "drivers/drivers.h"
+#include "protocol/protocol.h"
+#include "session/store.h"
+#include "steady_version.h"
 
 namespace steady::cli {
+
+namespace {
+
+// Where Steady keeps things, for this user now (`steady --help`, and the manual pages, which
+// are made with HOME=~ and no XDG variables so they read ~/...).
+std::string where_things_are() {
+    const auto or_unset = [](const std::string& p) {
+        return p.empty() ? std::string("(HOME is not set: give --db and --config)") : p;
+    };
+    std::string sessions;
+    try {
+        sessions = Database::default_path();
+    } catch (const StoreError&) {  // neither XDG_DATA_HOME nor HOME
+    }
+    return "Where things are kept (0700 folders, 0600 files; nothing leaves this computer unless "
+           "db names a practice's server):\n"
+           "  sessions   " +
+           or_unset(sessions) +
+           "\n"
+           "             ($XDG_DATA_HOME/steady/steady.db; --db or the settings file's db "
+           "change it)\n"
+           "  settings   " +
+           or_unset(default_config_path()) +
+           "\n"
+           "             ($XDG_CONFIG_HOME/steady/config.toml; --config changes it)\n"
+           "  protocols  " +
+           or_unset(protocol::user_protocol_dir()) +
+           " (your own, beside the built-in ones)\n"
+           "Each command has its own help: steady COMMAND --help (or man steady-COMMAND).";
+}
+
+}  // namespace
 
 int steady_main(int argc, char** argv, TrainerEntry trainer) {
     CLI::App app{
         "Steady: HRV biofeedback trainer. Paced breathing with your heart rhythm on screen.\n"
-        "Without a command it opens the trainer window."};
+        "Without a command it opens the trainer window.",
+        "steady"};
     app.require_subcommand(0, 1);
+    app.set_version_flag(
+        "--version", std::string("steady ") + kSteadyVersion + " (commit " + kSteadyCommit + ")");
+    app.footer(where_things_are());
     int status = 0;
     TrainerOptions t;
     app.add_option("--sensor", t.sensor,
