@@ -28,20 +28,18 @@ std::string where_things_are() {
         sessions = Database::default_path();
     } catch (const StoreError&) {  // neither XDG_DATA_HOME nor HOME
     }
-    return "Where things are kept (0700 folders, 0600 files; nothing leaves this computer unless "
-           "db names a practice's server):\n"
+    return "Files:\n"
            "  sessions   " +
            or_unset(sessions) +
-           "\n"
-           "             ($XDG_DATA_HOME/steady/steady.db; --db or the settings file's db "
-           "change it)\n"
+           " ($XDG_DATA_HOME/steady/steady.db; --db or the settings file's db change it)\n"
            "  settings   " +
            or_unset(default_config_path()) +
-           "\n"
-           "             ($XDG_CONFIG_HOME/steady/config.toml; --config changes it)\n"
+           " ($XDG_CONFIG_HOME/steady/config.toml; --config changes it)\n"
            "  protocols  " +
            or_unset(protocol::user_protocol_dir()) +
            " (your own, beside the built-in ones)\n"
+           "  Folders are 0700 and files 0600; nothing leaves this computer unless db names a "
+           "practice's server.\n\n"
            "Each command has its own help: steady COMMAND --help (or man steady-COMMAND).";
 }
 

@@ -477,3 +477,18 @@ TEST_CASE("record: a lock held past the end keeps the beats in the journal, merg
     Database store(db, Database::Open::existing);
     CHECK(differing_beats(store.load(1).beats, csv_beats(csv)) == 0);
 }
+
+TEST_CASE("steady --version names the commit; --help says where things are kept", "[cli]") {
+    const test::Run v = test::run("--version");
+    REQUIRE(v.status == 0);
+    CHECK_THAT(v.out, Catch::Matches("steady [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]{7,}|"
+                                     "unknown)\\)\n"));
+    test::TempDir dir;
+    const test::Run h = test::run("--help", "", "XDG_DATA_HOME=" + (dir / "data"));
+    REQUIRE(h.status == 0);
+    CHECK_THAT(h.out, Catch::StartsWith("Steady: "));
+    CHECK_THAT(h.out, Catch::Contains("Usage: steady [OPTIONS]"));
+    CHECK_THAT(h.out, Catch::Contains("sessions   " + (dir / "data/steady/steady.db")));
+    CHECK_THAT(h.out, Catch::Contains("settings   /nonexistent/steady-test/steady/config.toml"));
+    CHECK_FALSE(std::filesystem::exists(dir / "data"));  // help creates nothing
+}
