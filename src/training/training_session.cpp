@@ -617,21 +617,24 @@ const SessionSummary& TrainingSession::run() {
     };
     std::uint64_t dropped_reported = 0;
     auto last_commit = std::chrono::steady_clock::now();
-    std::optional<std::chrono::steady_clock::time_point> unsaved_warned;
+    // When rows last could not be saved and that was said (a flag and a time, not an optional:
+    // GCC 12 at -O3 takes the optional's time for uninitialized).
+    bool unsaved = false;
+    auto unsaved_warned = std::chrono::steady_clock::time_point{};
     const auto commit = [&] {
         const auto err = recording_->commit();
         const auto now = std::chrono::steady_clock::now();
         if (!err) {
-            if (unsaved_warned)
-                warn("saved again: every beat kept meanwhile is now in " + db_->path());
-            unsaved_warned.reset();
+            if (unsaved) warn("saved again: every beat kept meanwhile is now in " + db_->path());
+            unsaved = false;
             last_warning_.clear();
             return;
         }
         // Said at once, then once a minute while it lasts (the counts in it keep changing).
-        if (!unsaved_warned ||
-            now - *unsaved_warned >= std::chrono::duration<double>(kUnsavedWarnEveryRealS)) {
+        if (!unsaved ||
+            now - unsaved_warned >= std::chrono::duration<double>(kUnsavedWarnEveryRealS)) {
             warn(*err);
+            unsaved = true;
             unsaved_warned = now;
         }
         const auto oldest = recording_->oldest_pending_s();

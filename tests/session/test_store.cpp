@@ -58,7 +58,8 @@ std::vector<std::string> rows(const std::string& path, const char* sql) {
         std::string r;
         for (int c = 0; c < sqlite3_column_count(st); ++c) {
             const auto* t = sqlite3_column_text(st, c);
-            r += (c ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+            if (c) r += '|';
+            r += t ? reinterpret_cast<const char*>(t) : "NULL";
         }
         out.push_back(r);
     }
