@@ -478,7 +478,7 @@ TEST_CASE("record: a lock held past the end keeps the beats in the journal, merg
     CHECK(differing_beats(store.load(1).beats, csv_beats(csv)) == 0);
 }
 
-TEST_CASE("steady --version names the commit; --help says where things are kept", "[cli]") {
+TEST_CASE("steady --version names the commit, --help says where things are kept", "[cli]") {
     const test::Run v = test::run("--version");
     REQUIRE(v.status == 0);
     CHECK_THAT(v.out, Catch::Matches("steady [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]{7,}|"
